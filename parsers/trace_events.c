@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * trace_events.c - field lookup and decoding of event payloads.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <traceevent/event-parse.h>
+
+#include "trace_events.h"
+
+#define MAX_EVENT_ID	65536
+#define MAX_FIELDS	8
+
+/* Where a decoded field goes in struct trace_record. */
+enum field_target {
+	T_NONE, T_FUNC, T_DEPTH, T_CALLTIME, T_RETTIME, T_VCPU, T_ADDR,
+	T_GFN, T_ERROR, T_PFN, T_EXIT_INFO, T_EXIT_REASON, T_SLOT_ID,
+	T_BASE_GFN, T_UADDR,
+};
+
+struct field_spec {
+	const char *name;
+	enum field_target target;
+};
+
+struct event_spec {
+	const char *system;
+	const char *name;
+	enum rec_type type;
+	struct field_spec fields[MAX_FIELDS];
+};
+
+static const struct event_spec specs[] = {
+	{ "ftrace", "funcgraph_entry", REC_FG_ENTRY,
+	  { { "func", T_FUNC }, { "depth", T_DEPTH } } },
+	{ "ftrace", "funcgraph_exit", REC_FG_EXIT,
+	  { { "func", T_FUNC }, { "depth", T_DEPTH },
+	    { "calltime", T_CALLTIME }, { "rettime", T_RETTIME } } },
+	{ "kvm", "kvm_page_fault", REC_PAGE_FAULT,
+	  { { "vcpu_id", T_VCPU }, { "fault_address", T_ADDR },
+	    { "error_code", T_ERROR } } },
+	{ "kvm", "kvm_entry", REC_KVM_ENTRY, { { "vcpu_id", T_VCPU } } },
+	{ "kvm", "kvm_exit", REC_KVM_EXIT,
+	  { { "vcpu_id", T_VCPU }, { "exit_reason", T_EXIT_REASON },
+	    { "info1", T_EXIT_INFO } } },
+	{ "kvmmmu", "kvm_mmu_spte_requested", REC_SPTE_REQUESTED,
+	  { { "gfn", T_GFN }, { "pfn", T_PFN } } },
+	{ "kvmmmu", "fast_page_fault", REC_FAST_PF,
+	  { { "vcpu_id", T_VCPU }, { "cr2_or_gpa", T_ADDR },
+	    { "error_code", T_ERROR } } },
+	{ "kvmmmu", "handle_mmio_page_fault", REC_MMIO_PF,
+	  { { "addr", T_ADDR } } },
+	{ "kvmmmu", "kvm_mmu_set_spte", REC_SET_SPTE,
+	  { { "gfn", T_GFN } } },
+	{ "kvmmmu_graph", "memslot", REC_MEMSLOT,
+	  { { "slot_id", T_SLOT_ID }, { "base_gfn", T_BASE_GFN },
+	    { "uaddr", T_UADDR }, { "gfn", T_GFN } } },
+};
+
+#define NR_SPECS (sizeof(specs) / sizeof(specs[0]))
+
+struct field_loc {
+	unsigned short offset;
+	unsigned char size;
+	unsigned char is_signed;
+	enum field_target target;
+};
+
+struct event_layout {
+	enum rec_type type;
+	unsigned int min_size;
+	unsigned int nr_fields;
+	struct field_loc fields[MAX_FIELDS];
+};
+
+struct event_decoder {
+	struct field_loc common_type;
+	struct field_loc common_pid;
+	bool have[REC_TYPE_COUNT];
+	unsigned char layout_of[MAX_EVENT_ID];	/* id -> layouts index + 1 */
+	struct event_layout layouts[NR_SPECS];
+	unsigned int nr_layouts;
+};
+
+static void loc_from_field(struct field_loc *loc, struct tep_format_field *f,
+			   enum field_target target)
+{
+	loc->offset = (unsigned short)f->offset;
+	loc->size = (unsigned char)f->size;
+	loc->is_signed = !!(f->flags & TEP_FIELD_IS_SIGNED);
+	loc->target = target;
+}
+
+static int add_layout(struct event_decoder *dec, struct tep_event *ev,
+		      const struct event_spec *spec)
+{
+	struct event_layout *lay = &dec->layouts[dec->nr_layouts];
+	struct tep_format_field *f;
+	unsigned int i, end;
+
+	if (ev->id < 0 || ev->id >= MAX_EVENT_ID)
+		return -ERANGE;
+	lay->type = spec->type;
+	for (i = 0; i < MAX_FIELDS && spec->fields[i].name; i++) {
+		f = tep_find_field(ev, spec->fields[i].name);
+		if (!f || f->size > 8 || (f->flags & TEP_FIELD_IS_ARRAY))
+			continue;	/* absent on this kernel: left unknown */
+		loc_from_field(&lay->fields[lay->nr_fields++], f,
+			       spec->fields[i].target);
+		end = (unsigned int)(f->offset + f->size);
+		if (end > lay->min_size)
+			lay->min_size = end;
+	}
+	dec->layout_of[ev->id] = (unsigned char)(++dec->nr_layouts);
+	dec->have[spec->type] = true;
+	return 0;
+}
+
+static int find_common(struct event_decoder *dec, struct tep_event *ev)
+{
+	struct tep_format_field *t = tep_find_common_field(ev, "common_type");
+	struct tep_format_field *p = tep_find_common_field(ev, "common_pid");
+
+	if (!t || !p)
+		return -EINVAL;
+	loc_from_field(&dec->common_type, t, T_NONE);
+	loc_from_field(&dec->common_pid, p, T_NONE);
+	return 0;
+}
+
+struct event_decoder *event_decoder_new(struct tep_handle *tep)
+{
+	struct event_decoder *dec = calloc(1, sizeof(*dec));
+	struct tep_event *ev;
+	unsigned int i;
+
+	if (!dec)
+		return NULL;
+	dec->common_type.size = 2;
+	dec->common_pid = (struct field_loc){ .offset = 4, .size = 4,
+					      .is_signed = 1 };
+	for (i = 0; i < NR_SPECS; i++) {
+		ev = tep_find_event_by_name(tep, specs[i].system,
+					    specs[i].name);
+		if (!ev)
+			continue;
+		find_common(dec, ev);
+		add_layout(dec, ev, &specs[i]);
+	}
+	return dec;
+}
+
+void event_decoder_free(struct event_decoder *dec)
+{
+	free(dec);
+}
+
+bool event_decoder_has(const struct event_decoder *dec, enum rec_type type)
+{
+	return type < REC_TYPE_COUNT && dec->have[type];
+}
+
+static uint64_t load(const unsigned char *data, const struct field_loc *loc)
+{
+	uint64_t v = 0;
+
+	switch (loc->size) {
+	case 1: {
+		uint8_t x; memcpy(&x, data + loc->offset, 1);
+		return loc->is_signed ? (uint64_t)(int64_t)(int8_t)x : x;
+	}
+	case 2: {
+		uint16_t x; memcpy(&x, data + loc->offset, 2);
+		return loc->is_signed ? (uint64_t)(int64_t)(int16_t)x : x;
+	}
+	case 4: {
+		uint32_t x; memcpy(&x, data + loc->offset, 4);
+		return loc->is_signed ? (uint64_t)(int64_t)(int32_t)x : x;
+	}
+	case 8:
+		memcpy(&v, data + loc->offset, 8);
+		return v;
+	default:
+		return 0;
+	}
+}
+
+static void store(struct trace_record *rec, enum field_target t, uint64_t v)
+{
+	switch (t) {
+	case T_FUNC:		rec->func = v; break;
+	case T_DEPTH:		rec->depth = (int)v; break;
+	case T_CALLTIME:	rec->calltime = v; break;
+	case T_RETTIME:		rec->rettime = v; break;
+	case T_VCPU:		rec->vcpu = (int)v; break;
+	case T_ADDR:		rec->addr = v; break;
+	case T_GFN:		rec->addr = v << 12; break;
+	case T_ERROR:		rec->error_code = v; break;
+	case T_PFN:		rec->pfn = v; break;
+	case T_EXIT_INFO:	rec->exit_info = v; break;
+	case T_EXIT_REASON:	rec->exit_reason = (uint32_t)v; break;
+	case T_SLOT_ID:		rec->slot_id = (int)v; break;
+	case T_BASE_GFN:	rec->base_gfn = v; break;
+	case T_UADDR:		rec->uaddr = v; break;
+	case T_NONE:		break;
+	}
+}
+
+static void reset_record(struct trace_record *rec)
+{
+	rec->func = 0;
+	rec->depth = 0;
+	rec->calltime = 0;
+	rec->rettime = 0;
+	rec->vcpu = -1;
+	rec->addr = 0;
+	rec->error_code = 0;
+	rec->pfn = UINT64_MAX;
+	rec->slot_id = -1;
+}
+
+int event_decode(const struct event_decoder *dec, const void *data,
+		 unsigned int size, struct trace_record *rec)
+{
+	const struct event_layout *lay;
+	unsigned int id, i;
+
+	if (size < 8)
+		return -1;
+	id = (unsigned int)load(data, &dec->common_type);
+	rec->tid = (int)load(data, &dec->common_pid);
+	if (id >= MAX_EVENT_ID || !dec->layout_of[id]) {
+		rec->type = REC_OTHER;
+		return REC_OTHER;
+	}
+	lay = &dec->layouts[dec->layout_of[id] - 1];
+	if (size < lay->min_size)
+		return -1;
+	reset_record(rec);
+	for (i = 0; i < lay->nr_fields; i++)
+		store(rec, lay->fields[i].target,
+		      load(data, &lay->fields[i]));
+	rec->type = lay->type;
+	return lay->type;
+}

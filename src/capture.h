@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * capture.h - the record pipeline: raw pages -> records -> faults.
+ *
+ * A capture owns the event formats (tep), the per-CPU stream, the payload
+ * decoder, the symbol table and the fault builder.  It reads either a
+ * live tracefs instance or a recording directory.
+ */
+#ifndef KVMMMU_CAPTURE_H
+#define KVMMMU_CAPTURE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fault_builder.h"
+
+struct tracefs_instance;
+struct capture;
+
+/**
+ * struct capture_config - what to open and how to build faults
+ * @dir:	recording directory, NULL for the live tracefs
+ * @instance:	live instance to read (NULL = top level)
+ * @builder:	builder settings; the capture loads kallsyms (of the
+ *		recording, or /proc/kallsyms) into builder.syms
+ */
+struct capture_config {
+	const char *dir;
+	struct tracefs_instance *instance;
+	struct builder_config builder;
+};
+
+/**
+ * capture_open() - load formats and symbols, open the per-CPU buffers
+ * @err:	one-line reason on failure
+ *
+ * Return: the capture, or NULL with @err set.
+ */
+struct capture *capture_open(struct capture_config *cfg, char *err,
+			     size_t errlen);
+void capture_close(struct capture *c);
+
+/* True when the formats have funcgraph events (a tree can be built). */
+bool capture_has_funcgraph(const struct capture *c);
+
+/**
+ * capture_vendor() - AMD or Intel, from the kernel symbols in use
+ */
+enum fault_vendor capture_vendor(const struct capture *c);
+
+/**
+ * capture_pump() - feed every available record up to @horizon
+ * Return: records processed, or a negative errno.
+ */
+int64_t capture_pump(struct capture *c, uint64_t horizon);
+
+/* End of input: emit faults still open (incomplete). */
+void capture_finish(struct capture *c);
+
+uint64_t capture_lost_events(const struct capture *c);
+uint64_t capture_pages(const struct capture *c);
+const struct builder_stats *capture_builder_stats(const struct capture *c);
+
+#endif /* KVMMMU_CAPTURE_H */

@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - kvmmmu-graph command line: the only place that prints errors
+ * and chooses exit codes.
+ *
+ * Exit status: 0 ok, 1 runtime error, 2 usage error, 3 the VM process
+ * exited before the trace was asked to end (results are still printed).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "config.h"
+#include "host_probe.h"
+#include "params.h"
+#include "profile.h"
+#include "report.h"
+#include "symbols.h"
+#include "tracing_session.h"
+#include "vm_target.h"
+
+#define EXIT_USAGE	2
+#define EXIT_VM_GONE	3
+#define MAX_TIDS	4096
+#define POLL_NS		100000000L	/* 100 ms between buffer reads */
+#define HORIZON_SLACK_NS 20000000ull	/* events may commit this late */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static int fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kvmmmu-graph: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* ---- profile lookup ---- */
+
+static int profile_path(const char *name, char *path, size_t len)
+{
+	const char *envdir = getenv("KVMMMU_GRAPH_PROFILE_DIR");
+
+	if (strchr(name, '/')) {
+		snprintf(path, len, "%s", name);
+		return 0;
+	}
+	if (envdir) {
+		snprintf(path, len, "%s/%s.profile", envdir, name);
+		if (!access(path, R_OK))
+			return 0;
+	}
+	snprintf(path, len, "%s/%s.profile", PROFILE_DIR, name);
+	return access(path, R_OK) ? -ENOENT : 0;
+}
+
+static struct profile *load_profile(const char *name)
+{
+	char path[PATH_MAX], err[512];
+	struct profile *prof;
+
+	if (profile_path(name, path, sizeof(path))) {
+		fail(1, "profile '%s' not found (looked in %s%s)", name,
+		     getenv("KVMMMU_GRAPH_PROFILE_DIR") ?
+		     "$KVMMMU_GRAPH_PROFILE_DIR and " : "", PROFILE_DIR);
+		return NULL;
+	}
+	prof = profile_load(path, err, sizeof(err));
+	if (!prof)
+		fail(1, "%s", err);
+	return prof;
+}
+
+/* ---- vendor ---- */
+
+static enum fault_vendor vendor_of_host(void)
+{
+	if (!access("/sys/module/kvm_amd", F_OK))
+		return FAULT_VENDOR_AMD;
+	if (!access("/sys/module/kvm_intel", F_OK))
+		return FAULT_VENDOR_INTEL;
+	return FAULT_VENDOR_UNKNOWN;
+}
+
+/* A recording's kallsyms says which vendor module ran. */
+static enum fault_vendor vendor_of_recording(const char *dir)
+{
+	enum fault_vendor v = FAULT_VENDOR_UNKNOWN;
+	char path[PATH_MAX], line[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/kallsyms", dir);
+	f = fopen(path, "re");
+	if (!f)
+		return v;
+	while (v == FAULT_VENDOR_UNKNOWN && fgets(line, sizeof(line), f)) {
+		if (strstr(line, "[kvm_amd]") || strstr(line, " svm_vcpu_run"))
+			v = FAULT_VENDOR_AMD;
+		else if (strstr(line, "[kvm_intel]") ||
+			 strstr(line, " vmx_vcpu_run"))
+			v = FAULT_VENDOR_INTEL;
+	}
+	fclose(f);
+	return v;
+}
+
+static enum fault_vendor vendor_from_param(const char *name,
+					   enum fault_vendor fallback)
+{
+	if (!name)
+		return fallback;
+	return strcmp(name, "intel") ? FAULT_VENDOR_AMD : FAULT_VENDOR_INTEL;
+}
+
+/* ---- check ---- */
+
+static int cmd_check(const struct params *p)
+{
+	struct profile *prof = load_profile(p->profile);
+	struct host_caps caps;
+	int r;
+
+	if (!prof)
+		return 1;
+	r = host_probe(&caps, prof);
+	if (r < 0) {
+		profile_free(prof);
+		return fail(1, "cannot probe this host: %s", strerror(-r));
+	}
+	host_caps_print(stdout, &caps, prof);
+	profile_free(prof);
+	return 0;
+}
+
+/* ---- common run parts ---- */
+
+struct run {
+	const struct params *p;
+	struct profile *prof;
+	struct report *report;
+	struct capture *capture;
+	struct symbols *syms;
+	struct tracing_session *session;
+	const char *strategy;
+	int pid;
+};
+
+static void thread_info(int tid, char *comm, int *tgid, void *ctx)
+{
+	(void)ctx;
+	vm_target_thread_info(tid, comm, FAULT_COMM_LEN, tgid);
+}
+
+static int open_capture(struct run *run, const char *dir,
+			struct tracefs_instance *inst, enum fault_vendor vendor,
+			bool events_only)
+{
+	struct capture_config cfg = {
+		.dir = dir,
+		.instance = inst,
+		.builder = {
+			.prof = run->prof,
+			.syms = run->syms,
+			.vendor = vendor,
+			.events_only = events_only,
+			.emit = report_fault,
+			.thread_info = dir ? NULL : thread_info,
+			.ctx = run->report,
+		},
+	};
+	char err[512];
+
+	run->capture = capture_open(&cfg, err, sizeof(err));
+	if (!run->capture)
+		return fail(1, "%s", err);
+	return 0;
+}
+
+static int open_report(struct run *run)
+{
+	char err[512];
+
+	run->syms = symbols_new();
+	if (!run->syms)
+		return fail(1, "out of memory");
+	run->report = report_new(run->p, run->syms, run->prof, stdout, err,
+				 sizeof(err));
+	if (!run->report)
+		return fail(1, "%s", err);
+	return 0;
+}
+
+static int finish_report(struct run *run)
+{
+	struct run_info ri = {
+		.strategy = run->strategy,
+		.lost_events = capture_lost_events(run->capture),
+		.pages = capture_pages(run->capture),
+	};
+	char err[512];
+
+	capture_finish(run->capture);
+	if (report_finish(run->report, &ri, err, sizeof(err)))
+		return fail(1, "%s", err);
+	return 0;
+}
+
+static void run_free(struct run *run)
+{
+	capture_close(run->capture);
+	report_free(run->report);
+	symbols_free(run->syms);
+	profile_free(run->prof);
+}
+
+/* ---- replay ---- */
+
+static int cmd_replay(const struct params *p)
+{
+	struct run run = { .p = p };
+	enum fault_vendor vendor;
+	bool events_only;
+	int64_t n;
+	int ret;
+
+	run.prof = load_profile(p->profile);
+	if (!run.prof)
+		return 1;
+	vendor = vendor_from_param(p->vendor, vendor_of_recording(p->input_dir));
+	events_only = p->strategy == STRATEGY_EVENTS_ONLY;
+	ret = open_report(&run);
+	if (!ret)
+		ret = open_capture(&run, p->input_dir, NULL, vendor,
+				   events_only);
+	if (!ret && !events_only && !capture_has_funcgraph(run.capture)) {
+		ret = fail(1, "%s: no funcgraph event formats; use "
+			   "--strategy events-only", p->input_dir);
+	}
+	if (!ret) {
+		run.strategy = events_only ? "events-only (recording)" :
+					     "recording";
+		n = capture_pump(run.capture, UINT64_MAX);
+		if (n < 0)
+			ret = fail(1, "%s: corrupt trace data (%s)",
+				   p->input_dir, strerror((int)-n));
+	}
+	if (!ret)
+		ret = finish_report(&run);
+	run_free(&run);
+	return ret;
+}
+
+/* ---- live tracing ---- */
+
+static uint64_t now_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int pick_strategy(const struct params *p, const struct profile *prof,
+			 enum capture_strategy *out)
+{
+	struct host_caps caps;
+	char why[512];
+	int r;
+
+	r = host_probe(&caps, prof);
+	if (r < 0)
+		return fail(1, "cannot probe tracing on this host: %s",
+			    strerror(-r));
+	if (p->strategy != STRATEGY_AUTO) {
+		if (!host_caps_usable(&caps, p->strategy, why, sizeof(why)))
+			return fail(1, "strategy %s cannot run here: %s",
+				    capture_strategy_name(p->strategy), why);
+		*out = p->strategy;
+		return 0;
+	}
+	*out = host_pick_strategy(&caps, why, sizeof(why));
+	if (*out == STRATEGY_AUTO)
+		return fail(1, "no capture strategy can run here: %s (see "
+			    "'kvmmmu-graph check')", why);
+	return 0;
+}
+
+static int prepare_target(const struct params *p, int *pid)
+{
+	char err[512];
+	int r;
+
+	if (p->mode == MODE_TRACE_CMD) {
+		r = vm_target_spawn(p->cmd_argv, pid);
+		return r ? fail(1, "cannot start %s: %s", p->cmd_argv[0],
+				strerror(-r)) : 0;
+	}
+	*pid = p->pid;
+	r = vm_target_check(p->pid, err, sizeof(err));
+	return r ? fail(1, "%s", err) : 0;
+}
+
+static int start_session(struct run *run, enum capture_strategy strategy)
+{
+	static int tids[MAX_TIDS];
+	struct session_config cfg = {
+		.strategy = strategy,
+		.prof = run->prof,
+		.buffer_kb = run->p->buffer_kb,
+		.force = run->p->force,
+		.tids = tids,
+	};
+	char err[512];
+	int r;
+
+	r = vm_target_tids(run->pid, tids, MAX_TIDS);
+	if (r <= 0)
+		return fail(1, "cannot list threads of PID %d: %s", run->pid,
+			    r ? strerror(-r) : "none");
+	cfg.nr_tids = r;
+	r = tracing_session_start(&cfg, &run->session, err, sizeof(err));
+	if (r)
+		return fail(1, "%s", err);
+	run->strategy = capture_strategy_name(strategy);
+	return 0;
+}
+
+/* Why the loop stopped. */
+enum stop_reason { STOP_SIGNAL, STOP_DURATION, STOP_EXITED, STOP_ERROR };
+
+static enum stop_reason trace_loop(struct run *run)
+{
+	uint64_t end = 0, start = now_mono_ns();
+	struct timespec poll = { 0, POLL_NS };
+	int64_t n;
+
+	if (run->p->duration_s > 0)
+		end = start + (uint64_t)(run->p->duration_s * 1e9);
+	for (;;) {
+		n = capture_pump(run->capture, now_mono_ns() - HORIZON_SLACK_NS);
+		if (n < 0) {
+			fail(1, "reading the trace failed: %s", strerror(-n));
+			return STOP_ERROR;
+		}
+		if (stop_signal)
+			return STOP_SIGNAL;
+		if (end && now_mono_ns() >= end)
+			return STOP_DURATION;
+		if (vm_target_exited(run->pid, NULL))
+			return STOP_EXITED;
+		nanosleep(&poll, NULL);
+	}
+}
+
+static int live_capture(struct run *run, enum capture_strategy strategy)
+{
+	bool events_only = strategy == STRATEGY_EVENTS_ONLY;
+	enum stop_reason why;
+	int r;
+
+	if (open_capture(run, NULL, tracing_session_instance(run->session),
+			 vendor_of_host(), events_only))
+		return 1;
+	if (events_only)
+		report_set_note(run->report, "events-only strategy: no "
+				"function_graph here, DELAY = kvm_page_fault "
+				"to next kvm_entry, no call trees");
+	r = tracing_session_enable(run->session);
+	if (r)
+		return fail(1, "cannot turn tracing on: %s", strerror(-r));
+	if (run->p->mode == MODE_TRACE_CMD) {
+		r = vm_target_release();
+		if (r)
+			return fail(1, "cannot run %s: %s", run->p->cmd_argv[0],
+				    strerror(-r));
+	}
+	why = trace_loop(run);
+	tracing_session_disable(run->session);
+	if (why == STOP_ERROR)
+		return 1;
+	if (capture_pump(run->capture, UINT64_MAX) < 0)
+		return fail(1, "reading the trace failed");
+	r = finish_report(run);
+	if (!r && why == STOP_EXITED && run->p->mode == MODE_TRACE_PID)
+		r = fail(EXIT_VM_GONE, "VM process %d exited during the trace",
+			 run->pid);
+	return r;
+}
+
+static int cmd_trace(const struct params *p)
+{
+	struct run run = { .p = p };
+	enum capture_strategy strategy;
+	char msg[1024];
+	int ret;
+
+	if (geteuid())
+		return fail(1, "tracing needs root (tracefs and the VM's "
+			    "/proc entries); try sudo");
+	install_signals();
+	run.prof = load_profile(p->profile);
+	if (!run.prof)
+		return 1;
+	if (tracing_cleanup_stale(msg, sizeof(msg)) > 0)
+		fprintf(stderr, "kvmmmu-graph: cleaned up after an earlier "
+			"run: %s\n", msg);
+	ret = pick_strategy(p, run.prof, &strategy);
+	if (!ret)
+		ret = prepare_target(p, &run.pid);
+	if (!ret)
+		ret = open_report(&run);
+	if (!ret)
+		ret = start_session(&run, strategy);
+	if (!ret)
+		ret = live_capture(&run, strategy);
+	tracing_session_end(run.session);
+	if (p->mode == MODE_TRACE_CMD && ret && run.pid > 0)
+		kill(run.pid, SIGKILL);
+	run_free(&run);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct params p;
+	char err[512];
+
+	if (params_parse(&p, argc, argv, err, sizeof(err)))
+		return fail(EXIT_USAGE, "%s", err);
+	switch (p.mode) {
+	case MODE_HELP:
+		params_usage(stdout);
+		return 0;
+	case MODE_VERSION:
+		printf("kvmmmu-graph %s\n", PACKAGE_VERSION);
+		return 0;
+	case MODE_CHECK:
+		return cmd_check(&p);
+	case MODE_REPLAY:
+		return cmd_replay(&p);
+	default:
+		return cmd_trace(&p);
+	}
+}

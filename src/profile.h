@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * profile.h - what to trace, as data (profiles/NAME.profile).
+ *
+ * A profile names the root functions of a fault, the phases (a label and
+ * the names the phase's function has on different kernels), the events to
+ * enable and the functions to allow in the instance strategy.
+ */
+#ifndef KVMMMU_PROFILE_H
+#define KVMMMU_PROFILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PROFILE_MAX_PHASES	32
+#define PROFILE_NO_PHASE	0xffu
+
+struct profile;
+struct symbols;
+
+/**
+ * profile_load() - parse a profile file
+ * @path:	file to read
+ * @err:	buffer for a one-line error message (may be NULL)
+ * @errlen:	size of @err
+ *
+ * Return: the profile, or NULL with @err filled.
+ */
+struct profile *profile_load(const char *path, char *err, int errlen);
+void profile_free(struct profile *prof);
+
+const char *profile_name(const struct profile *prof);
+unsigned int profile_nr_phases(const struct profile *prof);
+/* Label of phase @phase ("faultin", "map", ...); "?" if out of range. */
+const char *profile_phase_name(const struct profile *prof, unsigned int phase);
+
+/* Phase of a function name, PROFILE_NO_PHASE if the profile has none. */
+unsigned int profile_phase_of(const struct profile *prof, const char *func);
+/* True if @func is one of the profile's root functions. */
+bool profile_is_root(const struct profile *prof, const char *func);
+
+unsigned int profile_nr_roots(const struct profile *prof);
+const char *profile_root(const struct profile *prof, unsigned int i);
+unsigned int profile_nr_events(const struct profile *prof);
+/* "system/event", or "system" for all its events */
+const char *profile_event(const struct profile *prof, unsigned int i);
+unsigned int profile_nr_allow(const struct profile *prof);
+/* set_ftrace_filter expressions for the instance strategy */
+const char *profile_allow(const struct profile *prof, unsigned int i);
+
+#endif /* KVMMMU_PROFILE_H */

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * summary.h - run totals: fault counts per kind, delay and per-phase
+ * percentiles, in bounded memory (histograms, not samples).
+ */
+#ifndef KVMMMU_SUMMARY_H
+#define KVMMMU_SUMMARY_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "fault.h"
+#include "profile.h"
+
+struct summary;
+
+/**
+ * struct run_info - facts about the capture shown with the summary
+ * @strategy:	capture strategy name
+ * @lost_events: events the kernel dropped
+ * @pages:	raw pages read
+ * @filtered:	faults left out by --threshold / --vcpu
+ */
+struct run_info {
+	const char *strategy;
+	uint64_t lost_events;
+	uint64_t pages;
+	uint64_t filtered;
+};
+
+struct summary *summary_new(const struct profile *prof);
+void summary_free(struct summary *s);
+
+/**
+ * fault_phase_times() - inclusive time per phase for one fault
+ * @f:		fault with a tree
+ * @nr_phases:	phases in the profile (<= PROFILE_MAX_PHASES)
+ * @ns:		out, @nr_phases entries; a phase nested in itself counts once
+ * @seen:	out, @nr_phases flags: the phase occurred in the fault
+ */
+void fault_phase_times(const struct fault *f, unsigned int nr_phases,
+		       uint64_t *ns, unsigned char *seen);
+
+void summary_add(struct summary *s, const struct fault *f);
+void summary_print_text(const struct summary *s, const struct run_info *ri,
+			FILE *out);
+void summary_print_json(const struct summary *s, const struct run_info *ri,
+			FILE *out);
+uint64_t summary_faults(const struct summary *s);
+
+#endif /* KVMMMU_SUMMARY_H */

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * symbols.c - kallsyms text symbols and a dense index per function seen.
+ *
+ * Loading keeps only text symbols, sorted by address.  Resolving an
+ * address goes through a small open-addressing cache, so each distinct
+ * function costs one binary search for the whole run.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "symbols.h"
+
+struct ksym {
+	uint64_t addr;
+	uint32_t name;		/* offset in the string pool */
+	uint32_t dense;		/* dense index, UINT32_MAX until first seen */
+};
+
+struct addr_slot {
+	uint64_t addr;		/* 0 = empty */
+	uint32_t dense;
+};
+
+struct symbols {
+	struct ksym *ksyms;
+	size_t nr_ksyms, cap_ksyms;
+	char *pool;
+	size_t pool_len, pool_cap;
+	uint32_t *dense_name;	/* dense index -> pool offset */
+	uint32_t nr_dense, cap_dense;
+	struct addr_slot *cache;
+	size_t cache_cap, cache_used;
+};
+
+struct symbols *symbols_new(void)
+{
+	return calloc(1, sizeof(struct symbols));
+}
+
+void symbols_free(struct symbols *syms)
+{
+	if (!syms)
+		return;
+	free(syms->ksyms);
+	free(syms->pool);
+	free(syms->dense_name);
+	free(syms->cache);
+	free(syms);
+}
+
+static int grow(void **ptr, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap = *cap ? *cap : 64;
+	void *n;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	n = realloc(*ptr, ncap * elem);
+	if (!n)
+		return -ENOMEM;
+	*ptr = n;
+	*cap = ncap;
+	return 0;
+}
+
+static int64_t pool_add(struct symbols *syms, const char *name, size_t len)
+{
+	size_t off = syms->pool_len;
+
+	if (grow((void **)&syms->pool, &syms->pool_cap, off + len + 1, 1))
+		return -ENOMEM;
+	memcpy(syms->pool + off, name, len);
+	syms->pool[off + len] = '\0';
+	syms->pool_len += len + 1;
+	return off;
+}
+
+static int add_ksym(struct symbols *syms, uint64_t addr, const char *name,
+		    size_t len)
+{
+	int64_t off;
+
+	if (grow((void **)&syms->ksyms, &syms->cap_ksyms, syms->nr_ksyms + 1,
+		 sizeof(struct ksym)))
+		return -ENOMEM;
+	off = pool_add(syms, name, len);
+	if (off < 0)
+		return (int)off;
+	syms->ksyms[syms->nr_ksyms++] = (struct ksym){
+		.addr = addr, .name = (uint32_t)off, .dense = UINT32_MAX };
+	return 0;
+}
+
+static int cmp_ksym(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Parse "ADDR TYPE NAME [module]"; keep text symbols only. */
+static int parse_kallsyms_line(struct symbols *syms, char *line)
+{
+	char *end, *name;
+	uint64_t addr;
+	char type;
+	size_t len;
+
+	addr = strtoull(line, &end, 16);
+	if (end == line || *end != ' ' || !end[1] || end[2] != ' ')
+		return 0;
+	type = end[1];
+	if (type != 't' && type != 'T')
+		return 0;
+	name = end + 3;
+	len = strcspn(name, " \t\n");
+	if (!len || !strncmp(name, "__pfx_", 6))
+		return 0;
+	return add_ksym(syms, addr, name, len);
+}
+
+int symbols_load_kallsyms(struct symbols *syms, const char *path)
+{
+	size_t before = syms->nr_ksyms;
+	char line[512];
+	FILE *f;
+	int ret = 0;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		ret = parse_kallsyms_line(syms, line);
+		if (ret)
+			break;
+	}
+	fclose(f);
+	if (ret)
+		return ret;
+	qsort(syms->ksyms, syms->nr_ksyms, sizeof(struct ksym), cmp_ksym);
+	return (int)(syms->nr_ksyms - before);
+}
+
+static uint32_t new_dense(struct symbols *syms, uint32_t name_off)
+{
+	size_t cap = syms->cap_dense;
+
+	if (grow((void **)&syms->dense_name, &cap, syms->nr_dense + 1,
+		 sizeof(uint32_t)))
+		return UINT32_MAX;
+	syms->cap_dense = (uint32_t)cap;
+	syms->dense_name[syms->nr_dense] = name_off;
+	return syms->nr_dense++;
+}
+
+static struct ksym *find_containing(struct symbols *syms, uint64_t addr)
+{
+	size_t lo = 0, hi = syms->nr_ksyms;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (syms->ksyms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &syms->ksyms[lo - 1] : NULL;
+}
+
+static uint32_t resolve_uncached(struct symbols *syms, uint64_t addr)
+{
+	struct ksym *k = find_containing(syms, addr);
+	char hex[32];
+	int64_t off;
+
+	if (k) {
+		if (k->dense == UINT32_MAX)
+			k->dense = new_dense(syms, k->name);
+		return k->dense;
+	}
+	snprintf(hex, sizeof(hex), "0x%" PRIx64, addr);
+	off = pool_add(syms, hex, strlen(hex));
+	return off < 0 ? UINT32_MAX : new_dense(syms, (uint32_t)off);
+}
+
+static int cache_grow(struct symbols *syms)
+{
+	size_t ncap = syms->cache_cap ? syms->cache_cap * 2 : 256;
+	struct addr_slot *n = calloc(ncap, sizeof(*n));
+	size_t i;
+
+	if (!n)
+		return -ENOMEM;
+	for (i = 0; i < syms->cache_cap; i++) {
+		struct addr_slot *s = &syms->cache[i];
+		size_t j = (s->addr * 0x9e3779b97f4a7c15ull) & (ncap - 1);
+
+		if (!s->addr)
+			continue;
+		while (n[j].addr)
+			j = (j + 1) & (ncap - 1);
+		n[j] = *s;
+	}
+	free(syms->cache);
+	syms->cache = n;
+	syms->cache_cap = ncap;
+	return 0;
+}
+
+uint32_t symbols_resolve(struct symbols *syms, uint64_t addr)
+{
+	size_t j;
+
+	if (!addr)
+		addr = 1;	/* 0 marks an empty cache slot */
+	if ((syms->cache_used + 1) * 2 > syms->cache_cap && cache_grow(syms))
+		return UINT32_MAX;
+	j = (addr * 0x9e3779b97f4a7c15ull) & (syms->cache_cap - 1);
+	while (syms->cache[j].addr) {
+		if (syms->cache[j].addr == addr)
+			return syms->cache[j].dense;
+		j = (j + 1) & (syms->cache_cap - 1);
+	}
+	syms->cache[j].addr = addr;
+	syms->cache[j].dense = resolve_uncached(syms, addr);
+	syms->cache_used++;
+	return syms->cache[j].dense;
+}
+
+uint32_t symbols_intern(struct symbols *syms, const char *name)
+{
+	uint32_t i;
+	int64_t off;
+
+	for (i = 0; i < syms->nr_dense; i++)
+		if (!strcmp(syms->pool + syms->dense_name[i], name))
+			return i;
+	off = pool_add(syms, name, strlen(name));
+	return off < 0 ? UINT32_MAX : new_dense(syms, (uint32_t)off);
+}
+
+const char *symbols_name(const struct symbols *syms, uint32_t idx)
+{
+	if (!syms || idx >= syms->nr_dense)
+		return "?";
+	return syms->pool + syms->dense_name[idx];
+}
+
+uint32_t symbols_count(const struct symbols *syms)
+{
+	return syms->nr_dense;
+}

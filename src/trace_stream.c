@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * trace_stream.c - read per-CPU raw pages, merge CPUs by timestamp.
+ *
+ * Each CPU keeps one page and a kbuffer cursor on it; a new page is read
+ * only when the current one is used up, so memory stays at one page per
+ * CPU whatever the trace size.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <traceevent/event-parse.h>
+#include <traceevent/kbuffer.h>
+#include <tracefs/tracefs.h>
+
+#include "trace_stream.h"
+
+#define STREAM_MAX_CPUS	1024
+
+struct cpu_reader {
+	struct tracefs_cpu *tcpu;
+	struct kbuffer *kbuf;
+	void *page;
+	void *cur;		/* current event payload, NULL if none */
+	unsigned long long ts;
+	bool missed;		/* page started after lost events */
+	bool open;
+	bool dry;		/* no data at the last read: wait for rearm */
+	bool is_file;		/* a recording: no data means end of file */
+};
+
+struct trace_stream {
+	int nr_cpus;
+	int page_size;
+	uint64_t pages;
+	uint64_t lost;
+	struct cpu_reader cpus[];
+};
+
+static struct trace_stream *stream_alloc(struct tep_handle *tep, int nr_cpus)
+{
+	struct trace_stream *st;
+	int i, psize = tep_get_sub_buffer_size(tep);
+
+	if (nr_cpus <= 0 || nr_cpus > STREAM_MAX_CPUS)
+		return NULL;
+	if (psize <= 0)
+		psize = getpagesize();
+	st = calloc(1, sizeof(*st) + nr_cpus * sizeof(struct cpu_reader));
+	if (!st)
+		return NULL;
+	st->nr_cpus = nr_cpus;
+	st->page_size = psize;
+	for (i = 0; i < nr_cpus; i++) {
+		st->cpus[i].page = malloc(psize);
+		st->cpus[i].kbuf = tep_kbuffer(tep);
+		if (!st->cpus[i].page || !st->cpus[i].kbuf) {
+			trace_stream_close(st);
+			return NULL;
+		}
+	}
+	return st;
+}
+
+void trace_stream_close(struct trace_stream *st)
+{
+	int i;
+
+	if (!st)
+		return;
+	for (i = 0; i < st->nr_cpus; i++) {
+		struct cpu_reader *c = &st->cpus[i];
+
+		if (c->tcpu)
+			tracefs_cpu_close(c->tcpu);
+		if (c->kbuf)
+			kbuffer_free(c->kbuf);
+		free(c->page);
+	}
+	free(st);
+}
+
+struct trace_stream *trace_stream_open_live(struct tracefs_instance *inst,
+					    struct tep_handle *tep,
+					    int nr_cpus)
+{
+	struct trace_stream *st = stream_alloc(tep, nr_cpus);
+	int i;
+
+	if (!st)
+		return NULL;
+	for (i = 0; i < nr_cpus; i++) {
+		st->cpus[i].tcpu = tracefs_cpu_open(inst, i, true);
+		/* offline CPUs have no buffer: they simply stay closed */
+		st->cpus[i].open = st->cpus[i].tcpu != NULL;
+	}
+	return st;
+}
+
+static int count_dir_cpus(const char *dir)
+{
+	char path[PATH_MAX];
+	int n = 0;
+
+	for (;;) {
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/trace_pipe_raw",
+			 dir, n);
+		if (access(path, R_OK))
+			return n;
+		n++;
+	}
+}
+
+struct trace_stream *trace_stream_open_dir(const char *dir,
+					   struct tep_handle *tep)
+{
+	int i, fd, nr = count_dir_cpus(dir);
+	char path[PATH_MAX];
+	struct trace_stream *st;
+
+	if (!nr) {
+		errno = ENOENT;
+		return NULL;
+	}
+	st = stream_alloc(tep, nr);
+	if (!st)
+		return NULL;
+	for (i = 0; i < nr; i++) {
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/trace_pipe_raw",
+			 dir, i);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		st->cpus[i].tcpu = tracefs_cpu_alloc_fd(fd, st->page_size,
+							false);
+		if (!st->cpus[i].tcpu) {
+			close(fd);
+			continue;
+		}
+		st->cpus[i].open = true;
+		st->cpus[i].is_file = true;
+	}
+	return st;
+}
+
+int trace_stream_nr_cpus(const struct trace_stream *st)
+{
+	return st->nr_cpus;
+}
+
+/* Load the next non-empty page of @c. Return 1, 0 (no data now) or -errno. */
+static int load_page(struct trace_stream *st, struct cpu_reader *c)
+{
+	int r, missed;
+
+	for (;;) {
+		r = tracefs_cpu_read(c->tcpu, c->page, true);
+		if (r < 0 && errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (r <= 0) {
+			c->dry = true;
+			if (c->is_file)
+				c->open = false;
+			return 0;
+		}
+		st->pages++;
+		if (kbuffer_load_subbuffer(c->kbuf, c->page) < 0)
+			return -EINVAL;
+		missed = kbuffer_missed_events(c->kbuf);
+		if (missed) {
+			c->missed = true;
+			st->lost += missed > 0 ? (uint64_t)missed : 1;
+		}
+		c->cur = kbuffer_read_event(c->kbuf, &c->ts);
+		if (c->cur)
+			return 1;
+	}
+}
+
+static int fill(struct trace_stream *st, struct cpu_reader *c)
+{
+	if (c->cur || !c->open || c->dry)
+		return c->cur != NULL;
+	return load_page(st, c);
+}
+
+int trace_stream_next(struct trace_stream *st, uint64_t horizon,
+		      struct stream_event *ev)
+{
+	struct cpu_reader *best = NULL;
+	int i, r;
+
+	for (i = 0; i < st->nr_cpus; i++) {
+		struct cpu_reader *c = &st->cpus[i];
+
+		r = fill(st, c);
+		if (r < 0)
+			return r;
+		if (r && (!best || c->ts < best->ts))
+			best = c;
+	}
+	if (!best || best->ts > horizon)
+		return 0;
+	ev->data = best->cur;
+	ev->size = (unsigned int)kbuffer_event_size(best->kbuf);
+	ev->ts = best->ts;
+	ev->cpu = (int)(best - st->cpus);
+	ev->missed = best->missed;
+	best->missed = false;
+	best->cur = kbuffer_next_event(best->kbuf, &best->ts);
+	return 1;
+}
+
+void trace_stream_rearm(struct trace_stream *st)
+{
+	int i;
+
+	for (i = 0; i < st->nr_cpus; i++)
+		st->cpus[i].dry = false;
+}
+
+uint64_t trace_stream_pages(const struct trace_stream *st)
+{
+	return st->pages;
+}
+
+uint64_t trace_stream_lost(const struct trace_stream *st)
+{
+	return st->lost;
+}

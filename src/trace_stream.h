@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * trace_stream.h - per-CPU raw ring-buffer pages merged in time order.
+ *
+ * The same reader serves a live tracefs instance and a recording
+ * (a directory laid out like tracefs: per_cpu/cpuN/trace_pipe_raw).
+ */
+#ifndef KVMMMU_TRACE_STREAM_H
+#define KVMMMU_TRACE_STREAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct tep_handle;
+struct tracefs_instance;
+struct trace_stream;
+
+/**
+ * struct stream_event - one raw event handed out by trace_stream_next()
+ * @data:	payload (valid until the next call)
+ * @size:	payload size
+ * @ts:		timestamp, ns in the trace clock
+ * @cpu:	CPU buffer it came from
+ * @missed:	events were lost on this CPU just before this one
+ */
+struct stream_event {
+	const void *data;
+	unsigned int size;
+	uint64_t ts;
+	int cpu;
+	bool missed;
+};
+
+/* Open per_cpu/cpuN/trace_pipe_raw of @inst (NULL = top level), CPUs 0..nr_cpus-1. */
+struct trace_stream *trace_stream_open_live(struct tracefs_instance *inst,
+					    struct tep_handle *tep,
+					    int nr_cpus);
+/* Open the per_cpu/cpuN/trace_pipe_raw files of a recording directory. */
+struct trace_stream *trace_stream_open_dir(const char *dir,
+					   struct tep_handle *tep);
+void trace_stream_close(struct trace_stream *st);
+
+int trace_stream_nr_cpus(const struct trace_stream *st);
+
+/**
+ * trace_stream_next() - the oldest event not newer than @horizon
+ * @st:		stream
+ * @horizon:	only events with ts <= horizon are returned (UINT64_MAX
+ *		for a recording, or to drain everything at the end)
+ * @ev:		filled with the event
+ *
+ * Events on CPUs whose buffer is empty right now may still arrive later;
+ * the caller picks @horizon so that such events are newer than it.
+ * Return: 1 with an event, 0 when none is available up to @horizon,
+ * or a negative errno on a read or format error.
+ */
+int trace_stream_next(struct trace_stream *st, uint64_t horizon,
+		      struct stream_event *ev);
+
+/*
+ * A CPU whose buffer was found empty is not read again until this is
+ * called (once per polling round), so an idle CPU costs one read a round.
+ */
+void trace_stream_rearm(struct trace_stream *st);
+
+/* Pages read and bytes read so far (for statistics). */
+uint64_t trace_stream_pages(const struct trace_stream *st);
+/* Events the kernel reported as lost (sum over missed-events marks). */
+uint64_t trace_stream_lost(const struct trace_stream *st);
+
+#endif /* KVMMMU_TRACE_STREAM_H */
