@@ -431,8 +431,11 @@ static int cmd_trace(const struct params *p)
 	if (tracing_cleanup_stale(msg, sizeof(msg)) > 0)
 		fprintf(stderr, "kvmmmu-graph: cleaned up after an earlier "
 			"run: %s\n", msg);
-	ret = pick_strategy(p, run.prof, &strategy);
+	/* a wrong PID is the likelier mistake: say so before probing */
+	ret = p->mode == MODE_TRACE_PID ? prepare_target(p, &run.pid) : 0;
 	if (!ret)
+		ret = pick_strategy(p, run.prof, &strategy);
+	if (!ret && p->mode == MODE_TRACE_CMD)
 		ret = prepare_target(p, &run.pid);
 	if (!ret)
 		ret = open_report(&run);
@@ -440,6 +443,9 @@ static int cmd_trace(const struct params *p)
 		ret = start_session(&run, strategy);
 	if (!ret)
 		ret = live_capture(&run, strategy);
+	/* open per-CPU buffer files would keep the instance busy */
+	capture_close(run.capture);
+	run.capture = NULL;
 	tracing_session_end(run.session);
 	if (p->mode == MODE_TRACE_CMD && ret && run.pid > 0)
 		kill(run.pid, SIGKILL);

@@ -1,0 +1,121 @@
+#!/bin/bash
+# Command-line behaviour of kvmmmu-graph: bad input gets one clear line
+# and a non-zero exit (never a crash), replays of the committed fixtures
+# agree with KVM's own counters, and live runs on this host work with the
+# strategy the host allows.
+#
+#   tests/cli/run-cli-tests.sh BUILDDIR SRCDIR
+set -u
+builddir=${1:-.}
+srcdir=${2:-.}
+G=$builddir/kvmmmu-graph
+FG=$builddir/kvmmmu-faultgen
+export KVMMMU_GRAPH_PROFILE_DIR=$srcdir/profiles
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+pass() { echo "PASS: cli/$1"; }
+fail() { echo "FAIL: cli/$1${2:+ ($2)}"; }
+skip() { echo "SKIP: cli/$1 ($2)"; }
+
+# expect NAME STATUS REGEX -- CMD...: exit status, one stderr line matching
+expect() {
+	local name=$1 want=$2 re=$3 rc lines
+	shift 4
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	lines=$(wc -l <"$tmp/err")
+	if [ "$rc" -ne "$want" ]; then
+		fail "$name" "exit $rc, wanted $want: $(head -c 300 "$tmp/err")"
+	elif [ "$want" -ne 0 ] && [ "$lines" -ne 1 ]; then
+		fail "$name" "$lines stderr lines, wanted 1: $(head -c 300 "$tmp/err")"
+	elif ! grep -qE "$re" "$tmp/err" "$tmp/out"; then
+		fail "$name" "no /$re/ in: $(head -c 300 "$tmp/err")"
+	else
+		pass "$name"
+	fi
+}
+
+expect no_arguments 2 'nothing to trace' -- "$G"
+expect unknown_option 2 'unknown or incomplete option' -- "$G" --bogus
+expect bad_duration 2 "invalid value 'x' for --duration" -- "$G" -d x --vm 1
+expect bad_strategy 2 'for --strategy' -- "$G" --strategy magic --vm 1
+expect help 0 '--vm PID' -- "$G" --help
+expect version 0 '^kvmmmu-graph [0-9]' -- "$G" --version
+expect no_such_pid 1 'no process with PID 999999' -- "$G" --vm 999999
+sleep 30 & sleeper=$!
+expect pid_not_a_vm 1 "PID $sleeper \(sleep\) is not a KVM virtual machine" -- "$G" --vm "$sleeper"
+kill "$sleeper" 2>/dev/null
+if command -v setpriv >/dev/null; then
+	expect not_root 1 'needs root' -- setpriv --reuid=65534 --regid=65534 --clear-groups "$G" --vm 1
+else
+	skip not_root "setpriv missing"
+fi
+expect missing_profile 1 "profile 'nope' not found" -- "$G" --profile nope --vm 1
+expect missing_recording 1 'nosuchdir' -- "$G" --input "$tmp/nosuchdir"
+
+# ---- replays of committed recordings ----
+data=$srcdir/tests/data
+for fx in "$data"/*/; do
+	[ -d "$fx/per_cpu" ] || continue
+	n=$(basename "$fx")
+	"$G" --input "$fx" --json >"$tmp/$n.jsonl" 2>"$tmp/$n.err"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		fail "replay_$n" "exit $rc: $(head -c 300 "$tmp/$n.err")"
+		continue
+	fi
+	if python3 "$srcdir/tests/cli/check_oracle.py" "$fx" "$tmp/$n.jsonl" >"$tmp/$n.oracle" 2>&1; then
+		pass "replay_$n"
+	else
+		fail "replay_$n" "$(tr '\n' ' ' <"$tmp/$n.oracle" | head -c 600)"
+	fi
+	cat "$tmp/$n.oracle" | sed 's/^/    /' >&2
+	# corrupt copies: never a crash, never a silent wrong number
+	cp -r "$fx" "$tmp/corrupt-$n"
+	for f in "$tmp/corrupt-$n"/per_cpu/cpu*/trace_pipe_raw; do
+		python3 - "$f" <<'PY'
+import sys, random
+p = sys.argv[1]
+b = bytearray(open(p, 'rb').read())
+random.seed(7)
+for i in range(0, len(b), 997):
+    b[i] ^= random.randrange(1, 256)
+open(p, 'wb').write(bytes(b))
+PY
+	done
+	"$G" --input "$tmp/corrupt-$n" --summary-only >"$tmp/c.out" 2>"$tmp/c.err"
+	rc=$?
+	if [ "$rc" -ge 128 ]; then
+		fail "corrupt_$n" "crashed with status $rc"
+	elif [ "$rc" -ne 0 ] && [ "$(wc -l <"$tmp/c.err")" -ne 1 ]; then
+		fail "corrupt_$n" "exit $rc without a one-line error"
+	else
+		pass "corrupt_$n"
+	fi
+	truncate -s 100 "$tmp/corrupt-$n"/per_cpu/cpu0/trace_pipe_raw
+	expect "truncated_$n" 0 'Summary' -- "$G" --input "$tmp/corrupt-$n" --summary-only
+done
+
+# ---- live on this host ----
+if [ "$(id -u)" -ne 0 ] || [ ! -e /dev/kvm ] || [ ! -d /sys/kernel/tracing/events/kvm ]; then
+	skip live_events_only "needs root, /dev/kvm and kvm tracepoints"
+	exit 0
+fi
+"$G" check >"$tmp/check.out" 2>&1
+if grep -q "function_graph" "$tmp/check.out"; then pass check_mentions_function_graph
+else fail check_mentions_function_graph "$(head -c 300 "$tmp/check.out")"; fi
+before=$(cd /sys/kernel/tracing && cat current_tracer set_event trace_clock tracing_on; ls instances)
+"$G" --json -- "$FG" --pages 32 --pages2 8 --json "$tmp/fg.json" >"$tmp/live.jsonl" 2>"$tmp/live.err"
+rc=$?
+after=$(cd /sys/kernel/tracing && cat current_tracer set_event trace_clock tracing_on; ls instances)
+if [ "$rc" -ne 0 ]; then
+	fail live_command "exit $rc: $(head -c 300 "$tmp/live.err")"
+elif python3 "$srcdir/tests/cli/check_oracle.py" --live "$tmp/fg.json" "$tmp/live.jsonl" >"$tmp/live.oracle" 2>&1; then
+	pass live_command
+else
+	fail live_command "$(tr '\n' ' ' <"$tmp/live.oracle" | head -c 600)"
+fi
+sed 's/^/    /' "$tmp/live.oracle" >&2
+if [ "$before" = "$after" ]; then pass live_restores_tracefs
+else fail live_restores_tracefs "top level or instances changed"; fi
