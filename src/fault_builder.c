@@ -59,16 +59,6 @@ struct fault_builder {
 	uint32_t func_cap;
 };
 
-const char *fault_kind_name(enum fault_kind kind)
-{
-	switch (kind) {
-	case FAULT_KIND_NORMAL:	return "normal";
-	case FAULT_KIND_FAST:	return "fast";
-	case FAULT_KIND_MMIO:	return "mmio";
-	default:		return "?";
-	}
-}
-
 struct fault_builder *fault_builder_new(const struct builder_config *cfg)
 {
 	struct fault_builder *b = calloc(1, sizeof(*b));

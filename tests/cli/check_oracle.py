@@ -60,6 +60,10 @@ def main(argv):
     if summary is None:
         print("DIFF no summary object")
         return 1
+    if live and not st["pf_taken"] and not faults:
+        # e.g. a kvm_pvm host that emulates our paging-off guest
+        print("skip: KVM took no page faults on this host")
+        return 77
     check("faults == pf_taken + MMIO cache hits",
           len(faults), st["pf_taken"] + max(accesses - created, 0))
     check("MMIO faults == MMIO accesses",
