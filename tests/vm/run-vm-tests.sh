@@ -1,0 +1,192 @@
+#!/bin/bash
+# run-vm-tests.sh [--kernel 6.1|6.12]... [--destdir DIR | --builddir DIR]
+#                 [--smp N] [--timeout S] [--append ARGS] [--out DIR]
+#
+# For each kernel (default: 6.1 and 6.12) boot the test VM with the
+# raw-tracefs scenario (boot.sh) and check what it brought back:
+# kvm_amd loaded, function_graph available, and, when kvmmmu-faultgen is in
+# the guest (from --destdir, i.e. `make install DESTDIR=...`), that the
+# traced counts agree with KVM's own counters from faultgen.json:
+#   kvm_mmu_page_fault calls == pf_taken + MMIO cache hits
+#     (MMIO cache hits = MMIO accesses - pf_mmio_spte_created: the repeat
+#      accesses that kvm_mmu_page_fault answers from the MMIO spte without
+#      kvm_mmu_do_page_fault, so without pf_taken)
+#   kvm:kvm_page_fault events == kvm_mmu_page_fault calls
+#   kvmmmu:fast_page_fault events >= pf_fast
+# One line per check: PASS: name | FAIL: name (details) | SKIP: name (reason),
+# then "N passed, N failed, N skipped". Exit 1 if any check failed.
+# --destdir DIR: a `make install DESTDIR=DIR` tree for the guest
+#   (default $KVMMMU_VM_DESTDIR).
+# --builddir DIR: without --destdir, run `make -C DIR install
+#   DESTDIR=<cache>/destdir` first and use that (skipped if DIR has no Makefile).
+# --out DIR: per-kernel output dirs go to DIR/<kernel> (default
+#   $KVMMMU_VM_OUT or <cache>/runs). Other options as for boot.sh.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+kernels=() destdir=${KVMMMU_VM_DESTDIR:-} builddir='' smp=2 timeout=300 append=''
+cache=${KVMMMU_VM_CACHE:-$here/cache}
+outroot=${KVMMMU_VM_OUT:-}
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernels+=("${2:?}"); shift 2 ;;
+	--destdir) destdir=${2?}; shift 2 ;;
+	--builddir) builddir=${2?}; shift 2 ;;
+	--smp) smp=${2:?}; shift 2 ;;
+	--timeout) timeout=${2:?}; shift 2 ;;
+	--append) append=${2?}; shift 2 ;;
+	--out) outroot=${2:?}; shift 2 ;;
+	-h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+	*) echo "run-vm-tests: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+	esac
+done
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
+outroot=${outroot:-$cache/runs}
+
+npass=0 nfail=0 nskip=0
+pass() { echo "PASS: $1"; npass=$((npass + 1)); }
+fail() { echo "FAIL: $1 ($2)"; nfail=$((nfail + 1)); }
+skip() { echo "SKIP: $1 ($2)"; nskip=$((nskip + 1)); }
+finish() { echo "$npass passed, $nfail failed, $nskip skipped"; [ "$nfail" = 0 ]; exit; }
+
+checks=("boot and scenario" "kvm_amd loads (/dev/kvm)" "function_graph available" "faultgen ran"
+	"kvm_mmu_page_fault calls == pf_taken + MMIO cache hits"
+	"kvm_page_fault events == kvm_mmu_page_fault calls" "fast_page_fault events >= pf_fast")
+skip_all() { # skip_all REASON: every check of every kernel
+	for k in "${kernels[@]}"; do
+		for c in "${checks[@]}"; do skip "$k: $c" "$1"; done
+	done
+	finish
+}
+
+command -v "${QEMU:-qemu-system-x86_64}" >/dev/null 2>&1 ||
+	skip_all "${QEMU:-qemu-system-x86_64} not installed (apt-get install qemu-system-x86)"
+mkdir -p "$cache" && cache=$(cd "$cache" && pwd)
+
+if [ -n "$destdir" ]; then
+	[ -d "$destdir" ] || { echo "run-vm-tests: destdir '$destdir' is not a directory" >&2; exit 2; }
+	destdir=$(cd "$destdir" && pwd)
+elif [ -n "$builddir" ]; then
+	if [ -f "$builddir/Makefile" ]; then
+		stage=$cache/destdir
+		rm -rf "$stage"
+		mkdir -p "$stage"
+		if ${MAKE:-make} -C "$builddir" install DESTDIR="$stage" >"$cache/make-install.log" 2>&1; then
+			pass "stage: make install DESTDIR"
+			destdir=$stage
+		else
+			fail "stage: make install DESTDIR" "$(tail -n1 "$cache/make-install.log"); log in $cache/make-install.log"
+		fi
+	else
+		skip "stage: make install DESTDIR" "no Makefile in $builddir"
+	fi
+fi
+
+# kv FILE KEY: value of KEY=value
+kv() { sed -n "s/^$2=//p" "$1" 2>/dev/null | head -n1; }
+# json_obj FILE KEY: the flat object "KEY": {...} (first one), or nothing
+json_obj() {
+	grep -o "\"$2\"[[:space:]]*:[[:space:]]*{[^{}]*}" "$1" 2>/dev/null | head -n1
+}
+# json_num KEY: first "KEY": <integer> in the text on stdin
+json_num() {
+	grep -o "\"$1\"[[:space:]]*:[[:space:]]*-\{0,1\}[0-9][0-9]*" | head -n1 | sed 's/.*:[[:space:]]*//'
+}
+isnum() { case "${1:-x}" in ''|*[!0-9-]*) return 1 ;; esac; }
+
+for k in "${kernels[@]}"; do
+	out=$outroot/$k
+	echo "== kernel $k: booting (smp $smp${destdir:+, destdir $destdir})"
+	bootlog=$(mktemp)
+	"$here/boot.sh" --kernel "$k" --smp "$smp" --timeout "$timeout" --scenario "$here/scenarios/raw-tracefs.sh" \
+		--out "$out" ${append:+--append "$append"} ${destdir:+--destdir "$destdir"} --cache "$cache" 2>"$bootlog"
+	brc=$?
+	sed 's/^/   /' "$bootlog"
+	rm -f "$bootlog"
+	if [ "$brc" = 0 ]; then
+		pass "$k: boot and scenario"
+	else
+		fail "$k: boot and scenario" "$(kv "$out/boot.txt" errors || true)${brc:+; boot.sh exit $brc}"
+	fi
+	caps=$out/capabilities.txt
+	if [ ! -f "$caps" ]; then
+		for c in "kvm_amd loads (/dev/kvm)" "function_graph available" "faultgen ran" \
+			"kvm_mmu_page_fault calls == pf_taken + MMIO cache hits" \
+			"kvm_page_fault events == kvm_mmu_page_fault calls" "fast_page_fault events >= pf_fast"; do
+			skip "$k: $c" "no results from the guest"
+		done
+		continue
+	fi
+	echo "   kernel $(kv "$caps" kernel) ($(kv "$out/boot.txt" package)); boot $(kv "$out/boot.txt" boot_s) s, scenario $(kv "$out/boot.txt" scenario_s) s"
+	echo "   kvm_amd.npt=$(kv "$caps" kvm_amd.npt) kvm.tdp_mmu=$(kv "$caps" kvm.tdp_mmu) instance function_graph=$(kv "$caps" instance.function_graph) instance set_graph_function=$(kv "$caps" instance.set_graph_function)"
+
+	if [ "$(kv "$caps" dev_kvm)" = yes ]; then pass "$k: kvm_amd loads (/dev/kvm)"
+	else fail "$k: kvm_amd loads (/dev/kvm)" "dev_kvm=$(kv "$caps" dev_kvm), kvm_amd_loaded=$(kv "$caps" kvm_amd_loaded)"; fi
+	if [ "$(kv "$caps" top.function_graph)" = yes ]; then pass "$k: function_graph available"
+	else fail "$k: function_graph available" "available_tracers: $(kv "$caps" top.available_tracers)"; fi
+
+	fg_checks=("kvm_mmu_page_fault calls == pf_taken + MMIO cache hits"
+		"kvm_page_fault events == kvm_mmu_page_fault calls" "fast_page_fault events >= pf_fast")
+	if [ -f "$out/faultgen.absent" ]; then
+		skip "$k: faultgen ran" "kvmmmu-faultgen not installed in the guest (pass --destdir from make install DESTDIR=...)"
+		for c in "${fg_checks[@]}"; do skip "$k: $c" "kvmmmu-faultgen not built yet"; done
+		continue
+	fi
+	json=$out/faultgen.json
+	if [ -s "$json" ] && [ "$(kv "$out/fixture/setup.txt" faultgen_rc)" = 0 ]; then
+		pass "$k: faultgen ran"
+	else
+		fail "$k: faultgen ran" "rc=$(kv "$out/fixture/setup.txt" faultgen_rc), json $( [ -s "$json" ] && echo present || echo missing); see $out/faultgen.log"
+		for c in "${fg_checks[@]}"; do skip "$k: $c" "no faultgen.json"; done
+		continue
+	fi
+
+	counts=$out/counts.txt
+	calls=$(kv "$counts" kvm_mmu_page_fault_calls)
+	pfev=$(kv "$counts" kvm_page_fault_events)
+	fastev=$(kv "$counts" fast_page_fault_events)
+	overrun=$(kv "$counts" overrun)
+	# KVM's counters, summed over vCPUs: the "kvm_stats" object
+	stats=$(json_obj "$json" kvm_stats)
+	[ -n "$stats" ] || stats=$(cat "$json")
+	pf_taken=$(json_num pf_taken <<<"$stats")
+	pf_fast=$(json_num pf_fast <<<"$stats")
+	created=$(json_num pf_mmio_spte_created <<<"$stats")
+	mmio_exits=$(json_num mmio_exits <<<"$stats")
+	# MMIO accesses the guest made: faultgen's "mmio": {reads, writes}, else
+	# KVM's MMIO exits to userspace (one per access for plain loads/stores)
+	mmio=$(json_obj "$json" mmio)
+	reads=$(json_num reads <<<"$mmio") writes=$(json_num writes <<<"$mmio")
+	if isnum "$reads" && isnum "$writes"; then
+		mmio_acc=$((reads + writes)) mmio_src="faultgen mmio reads+writes"
+	else
+		mmio_acc=$mmio_exits mmio_src="KVM mmio_exits"
+	fi
+	hits=
+	isnum "$mmio_acc" && isnum "$created" && hits=$((mmio_acc - created))
+	printf '   %-28s %8s    %-30s %8s\n' "KVM counter (faultgen.json)" "" "observed (trace)" "" \
+		"pf_taken" "${pf_taken:-?}" "kvm_mmu_page_fault calls" "${calls:-?}" \
+		"pf_fast" "${pf_fast:-?}" "kvmmmu:fast_page_fault events" "${fastev:-?}" \
+		"pf_mmio_spte_created" "${created:-?}" "kvm:kvm_page_fault events" "${pfev:-?}" \
+		"mmio_exits" "${mmio_exits:-?}" "ring buffer overrun/dropped" "${overrun:-?}"
+	echo "   MMIO cache hits = $mmio_src ${mmio_acc:-?} - pf_mmio_spte_created ${created:-?} = ${hits:-?}"
+
+	c="kvm_mmu_page_fault calls == pf_taken + MMIO cache hits"
+	if ! isnum "$calls"; then fail "$k: $c" "no kvm_mmu_page_fault count in counts.txt"
+	elif ! isnum "$pf_taken"; then fail "$k: $c" "faultgen.json has no pf_taken"
+	elif ! isnum "$hits"; then fail "$k: $c" "faultgen.json lacks pf_mmio_spte_created or mmio_exits/mmio_accesses"
+	elif [ "${overrun:-0}" != 0 ]; then fail "$k: $c" "ring buffer lost $overrun events; counts unreliable"
+	elif [ "$calls" -eq $((pf_taken + hits)) ]; then pass "$k: $c"
+	else fail "$k: $c" "$calls calls, expected $pf_taken + $hits = $((pf_taken + hits))"; fi
+
+	c="kvm_page_fault events == kvm_mmu_page_fault calls"
+	if isnum "$calls" && isnum "$pfev" && [ "$calls" -eq "$pfev" ]; then pass "$k: $c"
+	else fail "$k: $c" "${pfev:-?} events, ${calls:-?} calls"; fi
+
+	c="fast_page_fault events >= pf_fast"
+	if ! isnum "$pf_fast"; then skip "$k: $c" "faultgen.json has no pf_fast"
+	elif isnum "$fastev" && [ "$fastev" -ge "$pf_fast" ]; then pass "$k: $c"
+	else fail "$k: $c" "${fastev:-?} events, pf_fast $pf_fast"; fi
+done
+
+finish

@@ -1,0 +1,94 @@
+#!/bin/sh
+# Guest scenario (busybox sh): kvmmmu-graph itself on real KVM faults.
+# For every capture strategy this kernel allows, trace kvmmmu-faultgen
+# started by the tool (-- COMMAND) and save the JSON Lines next to the
+# faultgen JSON (KVM's own counters) for the host-side oracle.
+#   /results/check.txt                 kvmmmu-graph check
+#   /results/STRATEGY/faults.jsonl     kvmmmu-graph --json
+#   /results/STRATEGY/faultgen.json    kvmmmu-faultgen's JSON
+#   /results/STRATEGY/rc               exit status of kvmmmu-graph
+#   /results/tree/...                  --tree, --folded, --svg of one run
+#   /results/vm-pid/...                --vm PID run (faultgen started first)
+#   /results/tracefs-before|after.txt  top-level state around all runs
+. "${KVMMMU_GUEST_LIB:-/tests/vm/guest/lib.sh}"
+
+G=$(command -v kvmmmu-graph || true)
+FG=$(command -v kvmmmu-faultgen || true)
+SCEN=${KVMMMU_FAULTGEN_ARGS:---pages 64 --pages2 16 --mmio 8 --dirty-log --vcpus 2}
+if [ -z "$G" ] || [ -z "$FG" ]; then
+	log "FAIL: kvmmmu-graph or kvmmmu-faultgen not installed in the guest"
+	exit 1
+fi
+[ -e /dev/kvm ] || { log "FAIL: /dev/kvm missing"; exit 1; }
+
+tracefs_state() {
+	for f in current_tracer set_event set_graph_function set_ftrace_pid \
+		set_event_pid trace_clock tracing_on buffer_size_kb \
+		options/function-fork options/event-fork options/funcgraph-irqs; do
+		echo "$f=$(tr '\n' ' ' <"$T/$f" 2>/dev/null)"
+	done
+	echo "instances=$(ls "$T/instances" | tr '\n' ' ')"
+}
+
+tracefs_state >"$R/tracefs-before.txt"
+"$G" check >"$R/check.txt" 2>&1
+echo "check rc=$?" >>"$R/check.txt"
+cat "$R/check.txt"
+
+run_strategy() {
+	s=$1
+	d=$R/$s
+	mkdir -p "$d"
+	t0=$(uptime_s)
+	# shellcheck disable=SC2086
+	"$G" --strategy "$s" --json -- "$FG" $SCEN --json "$d/faultgen.json" \
+		>"$d/faults.jsonl" 2>"$d/stderr.txt"
+	echo $? >"$d/rc"
+	echo "$(elapsed "$t0")" >"$d/seconds"
+	log "strategy $s: rc $(cat "$d/rc"), $(grep -c . "$d/faults.jsonl") lines, $(cat "$d/seconds") s"
+	head -c 400 "$d/stderr.txt"
+}
+
+for s in global instance events-only; do
+	if grep -qE "^  $s +yes" "$R/check.txt"; then
+		run_strategy "$s"
+	else
+		mkdir -p "$R/$s"
+		grep -E "^  $s " "$R/check.txt" >"$R/$s/unavailable"
+		log "strategy $s unavailable here: $(cat "$R/$s/unavailable")"
+	fi
+done
+
+# Views on one run: trees, folded stacks, SVG, breakdown.
+mkdir -p "$R/tree"
+# shellcheck disable=SC2086
+"$G" --tree --top 3 --folded "$R/tree/folded.txt" --svg "$R/tree/flame.svg" \
+	-- "$FG" $SCEN --json "$R/tree/faultgen.json" >"$R/tree/out.txt" 2>"$R/tree/stderr.txt"
+echo $? >"$R/tree/rc"
+tail -n 40 "$R/tree/out.txt"
+
+# --vm PID: the VM process exists first, the tool attaches, the VM exits.
+mkdir -p "$R/vm-pid"
+rm -f /tmp/go
+# shellcheck disable=SC2086
+"$FG" $SCEN --wait-file /tmp/go --json "$R/vm-pid/faultgen.json" \
+	>/dev/null 2>"$R/vm-pid/faultgen.err" &
+fpid=$!
+n=0
+while [ "$n" -lt 100 ] && ! grep -q ready "$R/vm-pid/faultgen.err"; do
+	sleep 0.1; n=$((n + 1))
+done
+"$G" --json --vm "$fpid" >"$R/vm-pid/faults.jsonl" 2>"$R/vm-pid/stderr.txt" &
+gpid=$!
+n=0
+while [ "$n" -lt 600 ] && ! grep -q "tracing PID" "$R/vm-pid/stderr.txt"; do
+	sleep 0.1; n=$((n + 1))
+done
+touch /tmp/go
+wait "$fpid"
+wait "$gpid"
+echo $? >"$R/vm-pid/rc"
+log "vm-pid: rc $(cat "$R/vm-pid/rc"): $(cat "$R/vm-pid/stderr.txt")"
+
+tracefs_state >"$R/tracefs-after.txt"
+exit 0
