@@ -61,6 +61,16 @@ static const struct event_spec specs[] = {
 
 #define NR_SPECS (sizeof(specs) / sizeof(specs[0]))
 
+bool event_decoder_wanted(unsigned int i, const char **system,
+			  const char **name)
+{
+	if (i >= NR_SPECS)
+		return false;
+	*system = specs[i].system;
+	*name = specs[i].name;
+	return true;
+}
+
 struct field_loc {
 	unsigned short offset;
 	unsigned char size;

@@ -72,6 +72,16 @@ struct trace_record {
 struct event_decoder;
 
 /**
+ * event_decoder_wanted() - the events the decoder can use, one by one
+ * @i:		index, from 0
+ * @system:	filled with the event's system ("kvm")
+ * @name:	filled with the event's name ("kvm_page_fault")
+ * Return: false past the last one.
+ */
+bool event_decoder_wanted(unsigned int i, const char **system,
+			  const char **name);
+
+/**
  * event_decoder_new() - look up the events and fields in @tep
  * @tep:	event formats of the kernel (live tracefs or a recording)
  *

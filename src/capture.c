@@ -15,6 +15,7 @@
 #include "capture.h"
 #include "symbols.h"
 #include "trace_events.h"
+#include "trace_formats.h"
 #include "trace_stream.h"
 
 struct capture {
@@ -27,25 +28,16 @@ struct capture {
 	int64_t decode_errors;
 };
 
-static const char *event_systems[] = {
-	"ftrace", "kvm", "kvmmmu", "kvmmmu_graph", NULL
-};
-
 static struct tep_handle *load_formats(const char *dir, char *err,
 				       size_t errlen)
 {
 	const char *tdir = dir ? dir : tracefs_tracing_dir();
-	struct tep_handle *tep;
 
 	if (!tdir) {
 		snprintf(err, errlen, "tracefs is not mounted");
 		return NULL;
 	}
-	tep = tracefs_local_events_system(tdir, event_systems);
-	if (!tep)
-		snprintf(err, errlen, "%s: cannot read event formats "
-			 "(events/header_page, events/*/format)", tdir);
-	return tep;
+	return trace_formats_load(tdir, err, errlen);
 }
 
 static int load_symbols(struct capture *c, const char *dir, char *err,
@@ -61,7 +53,7 @@ static int load_symbols(struct capture *c, const char *dir, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(-r));
 		return r;
 	}
-	if (r == 0) {
+	if (r == 0 && !dir) {
 		snprintf(err, errlen, "%s: no kernel text symbols (is "
 			 "kptr_restrict hiding them? run as root)", path);
 		return -ENOENT;
@@ -81,6 +73,15 @@ static int open_stream(struct capture *c, struct capture_config *cfg,
 		snprintf(err, errlen, "%s: cannot open per-CPU raw buffers",
 			 cfg->dir ? cfg->dir : "tracefs");
 		return -EIO;
+	}
+	if (cfg->record_dir) {
+		int r = trace_stream_record_to(c->stream, cfg->record_dir);
+
+		if (r) {
+			snprintf(err, errlen, "recording %s: %s",
+				 cfg->record_dir, strerror(-r));
+			return r;
+		}
 	}
 	return 0;
 }

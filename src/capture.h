@@ -22,12 +22,14 @@ struct capture;
  * struct capture_config - what to open and how to build faults
  * @dir:	recording directory, NULL for the live tracefs
  * @instance:	live instance to read (NULL = top level)
+ * @record_dir: also copy every raw page read into this recording
  * @builder:	builder settings; the capture loads kallsyms (of the
  *		recording, or /proc/kallsyms) into builder.syms
  */
 struct capture_config {
 	const char *dir;
 	struct tracefs_instance *instance;
+	const char *record_dir;
 	struct builder_config builder;
 };
 

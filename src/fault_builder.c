@@ -143,8 +143,6 @@ static struct thread_state *get_thread(struct fault_builder *b, int tid)
 		return NULL;
 	t->tid = tid;
 	strcpy(t->comm, "-");
-	if (b->cfg.thread_info)
-		b->cfg.thread_info(tid, t->comm, &t->tgid, b->cfg.ctx);
 	*slot = t;
 	b->threads_used++;
 	return t;
@@ -214,6 +212,8 @@ static void start_fault(struct fault_builder *b, struct thread_state *t,
 	f->memslot = -1;
 	f->vendor = b->cfg.vendor;
 	f->complete = true;
+	if (b->cfg.thread_info)
+		b->cfg.thread_info(t->tid, t->comm, &t->tgid, b->cfg.info_ctx);
 	f->tid = t->tid;
 	f->pid = t->tgid;
 	memcpy(f->comm, t->comm, FAULT_COMM_LEN);
@@ -297,6 +297,20 @@ static void add_node(struct fault_builder *b, struct thread_state *t,
 	t->open[rel] = (int)f->nr_nodes++;
 }
 
+/*
+ * A call can appear deeper than its caller + 1: frames in between were not
+ * traced (notrace code, or an interrupt's entry path with funcgraph-irqs
+ * off, whose first traced function is irq_enter_rcu). Its parent is the
+ * deepest open call, so the skipped depths point there.
+ */
+static void bridge_gap(struct thread_state *t, int rel)
+{
+	int k, parent = t->cur_rel >= 0 ? t->open[t->cur_rel] : NO_NODE;
+
+	for (k = t->cur_rel + 1; k < rel; k++)
+		t->open[k] = parent;
+}
+
 static void on_call_entry(struct fault_builder *b, struct thread_state *t,
 		     const struct trace_record *rec)
 {
@@ -306,8 +320,7 @@ static void on_call_entry(struct fault_builder *b, struct thread_state *t,
 	if (t->in_fault) {
 		rel = rec->depth - t->root_depth;
 		if (rel > 0 && rel < MAX_REL_DEPTH) {
-			if (rel > t->cur_rel + 1)	/* an entry was lost */
-				t->fault.complete = false;
+			bridge_gap(t, rel);
 			add_node(b, t, func, rel);
 			return;
 		}

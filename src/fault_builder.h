@@ -32,8 +32,10 @@ typedef void (*thread_info_fn)(int tid, char *comm, int *tgid, void *ctx);
  * @vendor:	how error codes are to be read (AMD or Intel)
  * @events_only: no function_graph: delay = kvm_page_fault -> kvm_entry
  * @emit:	called for each finished fault
- * @thread_info: called once per new thread (may be NULL)
- * @ctx:	passed to the callbacks
+ * @thread_info: called at the start of each fault (may be NULL); must be
+ *		cheap (a table look-up)
+ * @ctx:	passed to @emit
+ * @info_ctx:	passed to @thread_info
  */
 struct builder_config {
 	const struct profile *prof;
@@ -43,6 +45,7 @@ struct builder_config {
 	fault_emit_fn emit;
 	thread_info_fn thread_info;
 	void *ctx;
+	void *info_ctx;
 };
 
 /**

@@ -16,13 +16,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <tracefs/tracefs.h>
+
 #include "capture.h"
 #include "config.h"
 #include "host_probe.h"
 #include "params.h"
 #include "profile.h"
+#include "recording.h"
 #include "report.h"
 #include "symbols.h"
+#include "thread_names.h"
 #include "tracing_session.h"
 #include "vm_target.h"
 
@@ -64,6 +68,24 @@ static void install_signals(void)
 
 /* ---- profile lookup ---- */
 
+/* Uninstalled: the profiles/ directory next to the binary (source tree). */
+static int profile_beside_binary(const char *name, char *path, size_t len)
+{
+	char exe[PATH_MAX - 64];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -ENOENT;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	snprintf(path, len, "%s/profiles/%s.profile", exe, name);
+	return access(path, R_OK) ? -ENOENT : 0;
+}
+
 static int profile_path(const char *name, char *path, size_t len)
 {
 	const char *envdir = getenv("KVMMMU_GRAPH_PROFILE_DIR");
@@ -78,7 +100,9 @@ static int profile_path(const char *name, char *path, size_t len)
 			return 0;
 	}
 	snprintf(path, len, "%s/%s.profile", PROFILE_DIR, name);
-	return access(path, R_OK) ? -ENOENT : 0;
+	if (!access(path, R_OK))
+		return 0;
+	return profile_beside_binary(name, path, len);
 }
 
 static struct profile *load_profile(const char *name)
@@ -167,15 +191,20 @@ struct run {
 	struct report *report;
 	struct capture *capture;
 	struct symbols *syms;
+	struct thread_names *names;
 	struct tracing_session *session;
 	const char *strategy;
 	int pid;
 };
 
+/* Builder callback: name and thread group of a vCPU thread. */
 static void thread_info(int tid, char *comm, int *tgid, void *ctx)
 {
-	(void)ctx;
-	vm_target_thread_info(tid, comm, FAULT_COMM_LEN, tgid);
+	struct run *run = ctx;
+
+	thread_names_get(run->names, tid, comm, FAULT_COMM_LEN, tgid);
+	if (!*tgid && run->pid > 0)
+		*tgid = run->pid;	/* only the target's threads are traced */
 }
 
 static int open_capture(struct run *run, const char *dir,
@@ -185,14 +214,16 @@ static int open_capture(struct run *run, const char *dir,
 	struct capture_config cfg = {
 		.dir = dir,
 		.instance = inst,
+		.record_dir = dir ? NULL : run->p->record_dir,
 		.builder = {
 			.prof = run->prof,
 			.syms = run->syms,
 			.vendor = vendor,
 			.events_only = events_only,
 			.emit = report_fault,
-			.thread_info = dir ? NULL : thread_info,
+			.thread_info = thread_info,
 			.ctx = run->report,
+			.info_ctx = run,
 		},
 	};
 	char err[512];
@@ -208,7 +239,8 @@ static int open_report(struct run *run)
 	char err[512];
 
 	run->syms = symbols_new();
-	if (!run->syms)
+	run->names = thread_names_new();
+	if (!run->syms || !run->names)
 		return fail(1, "out of memory");
 	run->report = report_new(run->p, run->syms, run->prof, stdout, err,
 				 sizeof(err));
@@ -237,10 +269,20 @@ static void run_free(struct run *run)
 	capture_close(run->capture);
 	report_free(run->report);
 	symbols_free(run->syms);
+	thread_names_free(run->names);
 	profile_free(run->prof);
 }
 
 /* ---- replay ---- */
+
+static bool recorded_events_only(const char *dir)
+{
+	char strategy[32];
+
+	return !recording_read_note(dir, "strategy", strategy,
+				    sizeof(strategy)) &&
+	       !strcmp(strategy, "events-only");
+}
 
 static int cmd_replay(const struct params *p)
 {
@@ -253,12 +295,18 @@ static int cmd_replay(const struct params *p)
 	run.prof = load_profile(p->profile);
 	if (!run.prof)
 		return 1;
-	vendor = vendor_from_param(p->vendor, vendor_of_recording(p->input_dir));
-	events_only = p->strategy == STRATEGY_EVENTS_ONLY;
+	vendor = recording_vendor(p->input_dir);
+	if (vendor == FAULT_VENDOR_UNKNOWN)
+		vendor = vendor_of_recording(p->input_dir);
+	vendor = vendor_from_param(p->vendor, vendor);
+	events_only = p->strategy == STRATEGY_EVENTS_ONLY ||
+		      recorded_events_only(p->input_dir);
 	ret = open_report(&run);
-	if (!ret)
+	if (!ret) {
+		thread_names_load_saved(run.names, p->input_dir);
 		ret = open_capture(&run, p->input_dir, NULL, vendor,
 				   events_only);
+	}
 	if (!ret && !events_only && !capture_has_funcgraph(run.capture)) {
 		ret = fail(1, "%s: no funcgraph event formats; use "
 			   "--strategy events-only", p->input_dir);
@@ -364,6 +412,7 @@ static enum stop_reason trace_loop(struct run *run)
 	if (run->p->duration_s > 0)
 		end = start + (uint64_t)(run->p->duration_s * 1e9);
 	for (;;) {
+		thread_names_refresh(run->names, run->pid);
 		n = capture_pump(run->capture, now_mono_ns() - HORIZON_SLACK_NS);
 		if (n < 0) {
 			fail(1, "reading the trace failed: %s", strerror(-n));
@@ -385,6 +434,15 @@ static int live_capture(struct run *run, enum capture_strategy strategy)
 	enum stop_reason why;
 	int r;
 
+	char err[512];
+
+	if (run->p->record_dir &&
+	    recording_begin(run->p->record_dir, tracefs_tracing_dir(),
+			    vendor_of_host(), err, sizeof(err)))
+		return fail(1, "%s", err);
+	if (run->p->record_dir)
+		recording_write_note(run->p->record_dir, "strategy",
+				     run->strategy);
 	if (open_capture(run, NULL, tracing_session_instance(run->session),
 			 vendor_of_host(), events_only))
 		return 1;
@@ -395,6 +453,10 @@ static int live_capture(struct run *run, enum capture_strategy strategy)
 	r = tracing_session_enable(run->session);
 	if (r)
 		return fail(1, "cannot turn tracing on: %s", strerror(-r));
+	fprintf(stderr, "kvmmmu-graph: tracing PID %d with the %s strategy%s\n",
+		run->pid, run->strategy, run->p->duration_s > 0 ? "" :
+		run->p->mode == MODE_TRACE_CMD ? " until it exits" :
+		"; Ctrl-C to stop");
 	if (run->p->mode == MODE_TRACE_CMD) {
 		r = vm_target_release();
 		if (r)
@@ -405,8 +467,14 @@ static int live_capture(struct run *run, enum capture_strategy strategy)
 	tracing_session_disable(run->session);
 	if (why == STOP_ERROR)
 		return 1;
+	/* threads that came and went between two polls */
+	thread_names_load_saved(run->names, tracefs_tracing_dir());
 	if (capture_pump(run->capture, UINT64_MAX) < 0)
 		return fail(1, "reading the trace failed");
+	if (run->p->record_dir &&
+	    recording_finish(run->p->record_dir, tracefs_tracing_dir(),
+			     run->syms, err, sizeof(err)))
+		return fail(1, "%s", err);
 	r = finish_report(run);
 	if (!r && why == STOP_EXITED && run->p->mode == MODE_TRACE_PID)
 		r = fail(EXIT_VM_GONE, "VM process %d exited during the trace",

@@ -14,7 +14,7 @@
 enum long_only {
 	OPT_SUMMARY_ONLY = 256, OPT_TREE, OPT_JSON, OPT_VCPU, OPT_PROFILE,
 	OPT_STRATEGY, OPT_FORCE, OPT_INPUT, OPT_FOLDED, OPT_FOLDED_BY,
-	OPT_SVG, OPT_TOP, OPT_VENDOR,
+	OPT_SVG, OPT_TOP, OPT_VENDOR, OPT_RECORD,
 };
 
 static const struct option long_options[] = {
@@ -35,6 +35,7 @@ static const struct option long_options[] = {
 	{ "svg",	  required_argument, NULL, OPT_SVG },
 	{ "top",	  required_argument, NULL, OPT_TOP },
 	{ "vendor",	  required_argument, NULL, OPT_VENDOR },
+	{ "record",	  required_argument, NULL, OPT_RECORD },
 	{ "help",	  no_argument,	     NULL, 'h' },
 	{ "version",	  no_argument,	     NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -74,6 +75,7 @@ void params_usage(FILE *out)
 "      --profile NAME      profile name or file (default kvm-x86)\n"
 "      --strategy NAME     global, instance or events-only (default: probe)\n"
 "      --force             use the top-level instance even if it is busy\n"
+"      --record DIR        also save the raw capture in DIR (for --input)\n"
 "      --vendor amd|intel  how to read error codes of a recording\n"
 "  -h, --help              this text\n"
 "  -V, --version           version\n", out);
@@ -203,6 +205,7 @@ static int parse_simple(struct params *p, int opt, const char *arg)
 	case OPT_PROFILE:	p->profile = arg; break;
 	case OPT_FOLDED:	p->folded_path = arg; break;
 	case OPT_SVG:		p->svg_path = arg; break;
+	case OPT_RECORD:	p->record_dir = arg; break;
 	case OPT_INPUT:
 		p->input_dir = arg;
 		p->mode = MODE_REPLAY;
@@ -265,6 +268,11 @@ static int check_mode(struct params *p, char *err, int errlen)
 	if (targets > 1) {
 		set_err(err, errlen, "--vm, --input and -- COMMAND exclude "
 			"each other");
+		return -1;
+	}
+	if (p->record_dir && p->input_dir) {
+		set_err(err, errlen, "--record saves a live capture; it cannot "
+			"be used with --input");
 		return -1;
 	}
 	if (p->json && p->tree) {

@@ -47,6 +47,7 @@ struct params {
 	const char *svg_path;
 	int top_n;
 	const char *vendor;		/* "amd"/"intel" override for replays */
+	const char *record_dir;		/* --record: save the raw capture */
 };
 
 /**

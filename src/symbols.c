@@ -257,3 +257,17 @@ uint32_t symbols_count(const struct symbols *syms)
 {
 	return syms->nr_dense;
 }
+
+int symbols_write_seen(const struct symbols *syms, FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < syms->nr_ksyms; i++) {
+		const struct ksym *k = &syms->ksyms[i];
+
+		if (k->dense != UINT32_MAX)
+			fprintf(out, "%016" PRIx64 " t %s\n", k->addr,
+				syms->pool + k->name);
+	}
+	return ferror(out) ? -EIO : 0;
+}

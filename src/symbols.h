@@ -47,4 +47,11 @@ const char *symbols_name(const struct symbols *syms, uint32_t idx);
 /* Number of dense indexes handed out so far. */
 uint32_t symbols_count(const struct symbols *syms);
 
+/**
+ * symbols_write_seen() - the kallsyms lines of every function resolved
+ * so far, so that a recording can name them again
+ * Return: 0 or -errno.
+ */
+int symbols_write_seen(const struct symbols *syms, FILE *out);
+
 #endif /* KVMMMU_SYMBOLS_H */

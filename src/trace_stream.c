@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <traceevent/event-parse.h>
@@ -32,6 +33,7 @@ struct cpu_reader {
 	bool missed;		/* page started after lost events */
 	bool open;
 	bool dry;		/* no data at the last read: wait for rearm */
+	int record_fd;		/* copy of every page read, -1 if none */
 	bool is_file;		/* a recording: no data means end of file */
 };
 
@@ -58,6 +60,7 @@ static struct trace_stream *stream_alloc(struct tep_handle *tep, int nr_cpus)
 	st->nr_cpus = nr_cpus;
 	st->page_size = psize;
 	for (i = 0; i < nr_cpus; i++) {
+		st->cpus[i].record_fd = -1;
 		st->cpus[i].page = malloc(psize);
 		st->cpus[i].kbuf = tep_kbuffer(tep);
 		if (!st->cpus[i].page || !st->cpus[i].kbuf) {
@@ -79,6 +82,8 @@ void trace_stream_close(struct trace_stream *st)
 
 		if (c->tcpu)
 			tracefs_cpu_close(c->tcpu);
+		if (c->record_fd >= 0)
+			close(c->record_fd);
 		if (c->kbuf)
 			kbuffer_free(c->kbuf);
 		free(c->page);
@@ -170,6 +175,9 @@ static int load_page(struct trace_stream *st, struct cpu_reader *c)
 			return 0;
 		}
 		st->pages++;
+		if (c->record_fd >= 0 &&
+		    write(c->record_fd, c->page, st->page_size) != st->page_size)
+			return -EIO;
 		if (kbuffer_load_subbuffer(c->kbuf, c->page) < 0)
 			return -EINVAL;
 		missed = kbuffer_missed_events(c->kbuf);
@@ -215,6 +223,32 @@ int trace_stream_next(struct trace_stream *st, uint64_t horizon,
 	best->missed = false;
 	best->cur = kbuffer_next_event(best->kbuf, &best->ts);
 	return 1;
+}
+
+static int make_dir(const char *path)
+{
+	return mkdir(path, 0755) && errno != EEXIST ? -errno : 0;
+}
+
+int trace_stream_record_to(struct trace_stream *st, const char *dir)
+{
+	char path[PATH_MAX];
+	int i, r;
+
+	snprintf(path, sizeof(path), "%s/per_cpu", dir);
+	r = make_dir(path);
+	for (i = 0; !r && i < st->nr_cpus; i++) {
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d", dir, i);
+		r = make_dir(path);
+		if (r)
+			break;
+		strncat(path, "/trace_pipe_raw", sizeof(path) - strlen(path) - 1);
+		st->cpus[i].record_fd = open(path, O_WRONLY | O_CREAT |
+					     O_TRUNC | O_CLOEXEC, 0644);
+		if (st->cpus[i].record_fd < 0)
+			r = -errno;
+	}
+	return r;
 }
 
 void trace_stream_rearm(struct trace_stream *st)

@@ -63,6 +63,13 @@ int trace_stream_next(struct trace_stream *st, uint64_t horizon,
  */
 void trace_stream_rearm(struct trace_stream *st);
 
+/**
+ * trace_stream_record_to() - also append every page read to a recording
+ * @dir:	directory; per_cpu/cpuN/trace_pipe_raw files are created there
+ * Return: 0 or -errno.
+ */
+int trace_stream_record_to(struct trace_stream *st, const char *dir);
+
 /* Pages read and bytes read so far (for statistics). */
 uint64_t trace_stream_pages(const struct trace_stream *st);
 /* Events the kernel reported as lost (sum over missed-events marks). */

@@ -188,21 +188,3 @@ bool vm_target_exited(int pid, int *status)
 		return true;
 	return kill(pid, 0) && errno == ESRCH;
 }
-
-void vm_target_thread_info(int tid, char *comm, size_t len, int *tgid)
-{
-	char path[64], line[256];
-	FILE *f;
-
-	read_comm(tid, comm, len);
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "Tgid:", 5)) {
-			*tgid = atoi(line + 5);
-			break;
-		}
-	fclose(f);
-}

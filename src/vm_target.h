@@ -37,7 +37,4 @@ int vm_target_release(void);
 /* Has the target exited? Reaps a spawned child; *status gets its status. */
 bool vm_target_exited(int pid, int *status);
 
-/* Thread name and thread group of @tid from /proc (left as is if gone). */
-void vm_target_thread_info(int tid, char *comm, size_t len, int *tgid);
-
 #endif /* KVMMMU_VM_TARGET_H */

@@ -68,9 +68,8 @@ def main(argv):
           len(faults), st["pf_taken"] + max(accesses - created, 0))
     check("MMIO faults == MMIO accesses",
           sum(1 for x in faults if x["mmio"]), accesses)
-    if not live:
-        check("fast-path faults == pf_fast",
-              sum(1 for x in faults if x["kind"] == "fast"), st["pf_fast"])
+    check("fast-path faults == pf_fast",
+          sum(1 for x in faults if x["kind"] == "fast"), st["pf_fast"])
     check("incomplete faults", sum(1 for x in faults if not x["complete"]), 0)
     slot2 = [s for s in fg["slots"] if s["id"] == 2]
     if slot2:
@@ -81,7 +80,15 @@ def main(argv):
         check("slot-2 fault pages == touched pages", sorted(seen) == sorted(want), True)
         if seen != want:
             print(f"     missing {len(want - seen)}, extra {len(seen - want)}")
-    if not live:
+    folded = os.path.join(os.path.dirname(out), "folded.txt")
+    if os.path.exists(folded) and summary.get("strategy") != "events-only":
+        total = 0
+        with open(folded) as f:
+            for line in f:
+                total += int(line.rsplit(" ", 1)[1])
+        check("sum of folded weights == sum of complete faults' delays (ns)",
+              total, sum(x["delay_ns"] for x in faults if x["complete"]))
+    if summary.get("strategy") != "events-only":
         phases = set()
         for x in faults:
             phases.update(x["phases"])

@@ -250,6 +250,30 @@ TEST(lost_root_exit_closes_fault_as_incomplete)
 	fault_builder_free(b);
 }
 
+TEST(untraced_frames_between_calls_keep_the_fault_complete)
+{
+	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
+
+	/* an interrupt under kvm_tdp_page_fault: its entry frame is not
+	 * traced, irq_enter_rcu (here A_RUN) shows two levels deeper */
+	feed(b, pf(1, 0, 0x3000, 2));
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, ent(1, 0, A_TDP, 1));
+	feed(b, ent(1, 0, A_RUN, 3));
+	feed(b, ext(1, 0, A_RUN, 3, 20, 25));
+	feed(b, ent(1, 0, A_MAP, 2));
+	feed(b, ext(1, 0, A_MAP, 2, 30, 40));
+	feed(b, ext(1, 0, A_TDP, 1, 10, 50));
+	feed(b, ext(1, 0, A_ROOT, 0, 5, 60));
+	CHECK_EQ(nr_emitted, 1);
+	CHECK(last.complete);
+	CHECK_EQ(last.nr_nodes, 4);
+	CHECK_EQ(last.nodes[2].parent, 1);	/* irq call hangs off tdp */
+	CHECK_EQ(last.nodes[3].parent, 1);
+	CHECK_EQ(last.delay_ns, 55);
+	fault_builder_free(b);
+}
+
 TEST(count_rises_for_refaults_on_the_same_page)
 {
 	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
@@ -348,6 +372,7 @@ int main(void)
 	RUN(noslot_pfn_is_mmio_and_hides_pfn);
 	RUN(lost_events_mark_open_fault_incomplete);
 	RUN(lost_root_exit_closes_fault_as_incomplete);
+	RUN(untraced_frames_between_calls_keep_the_fault_complete);
 	RUN(count_rises_for_refaults_on_the_same_page);
 	RUN(events_only_delay_runs_to_next_kvm_entry);
 	RUN(huge_trees_are_truncated_but_timed);

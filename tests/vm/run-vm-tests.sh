@@ -24,6 +24,7 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
+srcdir=$(cd "$here/../.." && pwd)
 kernels=() destdir=${KVMMMU_VM_DESTDIR:-} builddir='' smp=2 timeout=300 append=''
 cache=${KVMMMU_VM_CACHE:-$here/cache}
 outroot=${KVMMMU_VM_OUT:-}
@@ -94,7 +95,71 @@ json_num() {
 }
 isnum() { case "${1:-x}" in ''|*[!0-9-]*) return 1 ;; esac; }
 
-for k in "${kernels[@]}"; do
+
+# profiler_checks KERNEL: kvmmmu-graph itself in the guest, every strategy
+# the kernel allows, checked against faultgen's KVM counters.
+profiler_checks() {
+	local k=$1 out=$outroot/$k-profiler s d brc
+	local strategies=(global instance events-only)
+	if [ -z "$destdir" ]; then
+		skip "$k: profiler scenario" "no DESTDIR with kvmmmu-graph (use --builddir or --destdir)"
+		return
+	fi
+	echo "== kernel $k: kvmmmu-graph in the guest"
+	"$here/boot.sh" --kernel "$k" --smp "$smp" --timeout 900 --scenario "$here/scenarios/profiler.sh" \
+		--out "$out" ${append:+--append "$append"} --destdir "$destdir" --cache "$cache" 2>"$out.bootlog"
+	brc=$?
+	sed 's/^/   /' "$out.bootlog"
+	if [ "$brc" != 0 ]; then
+		fail "$k: profiler scenario" "boot.sh exit $brc; see $out/console.log"
+		return
+	fi
+	pass "$k: profiler scenario"
+	for s in "${strategies[@]}"; do
+		d=$out/$s
+		if [ -f "$d/unavailable" ]; then
+			if [ "$k" = 6.1 ] && [ "$s" = instance ]; then
+				pass "$k: $s strategy refused (no function_graph in instances on 6.1)"
+			else
+				fail "$k: $s strategy" "unavailable: $(cat "$d/unavailable")"
+			fi
+			continue
+		fi
+		if [ "$(cat "$d/rc" 2>/dev/null)" != 0 ]; then
+			fail "$k: $s strategy" "kvmmmu-graph exit $(cat "$d/rc" 2>/dev/null): $(head -c 300 "$d/stderr.txt")"
+			continue
+		fi
+		echo "   $k $s ($(cat "$d/seconds") s in the guest):"
+		if python3 "$srcdir/tests/cli/check_oracle.py" --live "$d/faultgen.json" "$d/faults.jsonl" >"$d/oracle.txt" 2>&1; then
+			pass "$k: $s strategy agrees with KVM's counters"
+		else
+			fail "$k: $s strategy agrees with KVM's counters" "$(grep DIFF "$d/oracle.txt" | tr '\n' ' ')"
+		fi
+		sed 's/^/      /' "$d/oracle.txt"
+	done
+	d=$out/vm-pid
+	if [ "$(cat "$d/rc" 2>/dev/null)" = 3 ] && grep -q "exited during the trace" "$d/stderr.txt" &&
+		python3 "$srcdir/tests/cli/check_oracle.py" --live "$d/faultgen.json" "$d/faults.jsonl" >"$d/oracle.txt" 2>&1; then
+		pass "$k: --vm PID follows the VM's threads until it exits (status 3)"
+	else
+		fail "$k: --vm PID follows the VM's threads until it exits (status 3)" \
+			"rc $(cat "$d/rc" 2>/dev/null): $(head -c 200 "$d/stderr.txt") $(grep DIFF "$d/oracle.txt" 2>/dev/null | tr '\n' ' ')"
+	fi
+	if [ "$(cat "$out/tree/rc" 2>/dev/null)" = 0 ] && grep -q "kvm_mmu_page_fault() {" "$out/tree/out.txt" &&
+		grep -q "Where fault time goes" "$out/tree/out.txt"; then
+		pass "$k: --tree, breakdown, --folded and --svg run"
+	else
+		fail "$k: --tree, breakdown, --folded and --svg run" "rc $(cat "$out/tree/rc" 2>/dev/null)"
+	fi
+	if diff -u "$out/tracefs-before.txt" "$out/tracefs-after.txt" >"$out/tracefs.diff"; then
+		pass "$k: tracefs state restored after every run"
+	else
+		fail "$k: tracefs state restored after every run" "$(tr '\n' ' ' <"$out/tracefs.diff" | head -c 400)"
+	fi
+}
+
+raw_checks() {
+	local k=$1 out=$outroot/$1
 	out=$outroot/$k
 	echo "== kernel $k: booting (smp $smp${destdir:+, destdir $destdir})"
 	bootlog=$(mktemp)
@@ -115,7 +180,7 @@ for k in "${kernels[@]}"; do
 			"kvm_page_fault events == kvm_mmu_page_fault calls" "fast_page_fault events >= pf_fast"; do
 			skip "$k: $c" "no results from the guest"
 		done
-		continue
+		return
 	fi
 	echo "   kernel $(kv "$caps" kernel) ($(kv "$out/boot.txt" package)); boot $(kv "$out/boot.txt" boot_s) s, scenario $(kv "$out/boot.txt" scenario_s) s"
 	echo "   kvm_amd.npt=$(kv "$caps" kvm_amd.npt) kvm.tdp_mmu=$(kv "$caps" kvm.tdp_mmu) instance function_graph=$(kv "$caps" instance.function_graph) instance set_graph_function=$(kv "$caps" instance.set_graph_function)"
@@ -130,7 +195,7 @@ for k in "${kernels[@]}"; do
 	if [ -f "$out/faultgen.absent" ]; then
 		skip "$k: faultgen ran" "kvmmmu-faultgen not installed in the guest (pass --destdir from make install DESTDIR=...)"
 		for c in "${fg_checks[@]}"; do skip "$k: $c" "kvmmmu-faultgen not built yet"; done
-		continue
+		return
 	fi
 	json=$out/faultgen.json
 	if [ -s "$json" ] && [ "$(kv "$out/fixture/setup.txt" faultgen_rc)" = 0 ]; then
@@ -138,7 +203,7 @@ for k in "${kernels[@]}"; do
 	else
 		fail "$k: faultgen ran" "rc=$(kv "$out/fixture/setup.txt" faultgen_rc), json $( [ -s "$json" ] && echo present || echo missing); see $out/faultgen.log"
 		for c in "${fg_checks[@]}"; do skip "$k: $c" "no faultgen.json"; done
-		continue
+		return
 	fi
 
 	counts=$out/counts.txt
@@ -187,6 +252,11 @@ for k in "${kernels[@]}"; do
 	if ! isnum "$pf_fast"; then skip "$k: $c" "faultgen.json has no pf_fast"
 	elif isnum "$fastev" && [ "$fastev" -ge "$pf_fast" ]; then pass "$k: $c"
 	else fail "$k: $c" "${fastev:-?} events, pf_fast $pf_fast"; fi
+}
+
+for k in "${kernels[@]}"; do
+	raw_checks "$k"
+	profiler_checks "$k"
 done
 
 finish

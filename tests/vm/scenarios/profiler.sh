@@ -21,9 +21,13 @@ if [ -z "$G" ] || [ -z "$FG" ]; then
 fi
 [ -e /dev/kvm ] || { log "FAIL: /dev/kvm missing"; exit 1; }
 
+# The top level's state. buffer_size_kb is compared as ring-buffer pages:
+# an unexpanded "7 (expanded: 1408)" cannot be restored as text, only as the
+# same effective size, which reads back as 1410 (354 pages of 4080 bytes).
 tracefs_state() {
+	echo "buffer_pages=$(( ($(buffer_kb_effective) * 1024 + 4079) / 4080 ))"
 	for f in current_tracer set_event set_graph_function set_ftrace_pid \
-		set_event_pid trace_clock tracing_on buffer_size_kb \
+		set_event_pid trace_clock tracing_on \
 		options/function-fork options/event-fork options/funcgraph-irqs; do
 		echo "$f=$(tr '\n' ' ' <"$T/$f" 2>/dev/null)"
 	done
@@ -41,7 +45,9 @@ run_strategy() {
 	mkdir -p "$d"
 	t0=$(uptime_s)
 	# shellcheck disable=SC2086
-	"$G" --strategy "$s" --json -- "$FG" $SCEN --json "$d/faultgen.json" \
+	"$G" --strategy "$s" --json --folded "$d/folded.txt" --svg "$d/flame.svg" \
+		--record "$d/recording" \
+		-- "$FG" $SCEN --json "$d/faultgen.json" \
 		>"$d/faults.jsonl" 2>"$d/stderr.txt"
 	echo $? >"$d/rc"
 	echo "$(elapsed "$t0")" >"$d/seconds"
@@ -78,7 +84,7 @@ n=0
 while [ "$n" -lt 100 ] && ! grep -q ready "$R/vm-pid/faultgen.err"; do
 	sleep 0.1; n=$((n + 1))
 done
-"$G" --json --vm "$fpid" >"$R/vm-pid/faults.jsonl" 2>"$R/vm-pid/stderr.txt" &
+"$G" --json --record "$R/vm-pid/recording" --vm "$fpid" >"$R/vm-pid/faults.jsonl" 2>"$R/vm-pid/stderr.txt" &
 gpid=$!
 n=0
 while [ "$n" -lt 600 ] && ! grep -q "tracing PID" "$R/vm-pid/stderr.txt"; do

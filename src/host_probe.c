@@ -1,0 +1,782 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * host_probe.c - what this host offers for tracing KVM faults, and which
+ * capture strategy fits (`kvmmmu-graph check`).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libkmod.h>
+#include <tracefs.h>
+
+#include "host_probe.h"
+
+static void set_msg(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!buf || !len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+}
+
+/* First line of a small file, trimmed, into @buf; false if unreadable. */
+static bool read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	if (ok)
+		trim(buf);
+	return ok;
+}
+
+static bool exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/* ---- tracefs ---- */
+
+/* Is a tracefs mounted? (tracefs_tracing_dir_is_mounted() leaks) */
+static bool tracefs_in_mounts(void)
+{
+	char dir[512], type[64];
+	bool found = false;
+	FILE *f = fopen("/proc/mounts", "re");
+
+	while (f && !found &&
+	       fscanf(f, "%*s %511s %63s %*[^\n]", dir, type) == 2)
+		found = !strcmp(type, "tracefs");
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* tracefs_tracing_dir() mounts tracefs (or debugfs) when it can. */
+static void probe_tracefs(struct host_caps *c)
+{
+	bool mounted = tracefs_in_mounts();
+	const char *path = NULL;
+
+	if (mounted || c->root) {
+		errno = 0;
+		path = tracefs_tracing_dir();
+		c->tracefs_mounted_now = path && !mounted;
+	}
+	if (!path)
+		set_msg(c->tracefs_why, sizeof(c->tracefs_why), "%s",
+			!c->root ? "not mounted (mounting it needs root)" :
+			"not mounted, and mounting it failed");
+	c->tracefs = path != NULL;
+	if (c->tracefs)
+		snprintf(c->tracefs_path, sizeof(c->tracefs_path), "%s", path);
+}
+
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (!p[n] || p[n] == ' ' ||
+						    p[n] == '\n'))
+			return true;
+	return false;
+}
+
+static bool file_readable(struct tracefs_instance *inst, const char *file,
+			  char *why, size_t whylen)
+{
+	char *text;
+	int ret;
+
+	ret = tracing_read_file(inst, file, &text);
+	if (ret) {
+		set_msg(why, whylen, "%s", strerror(-ret));
+		return false;
+	}
+	free(text);
+	return true;
+}
+
+static void probe_tracers(struct host_caps *c)
+{
+	char *text, why[128];
+	int ret;
+
+	ret = tracing_read_file(NULL, "available_tracers", &text);
+	if (ret) {
+		set_msg(c->tracers_why, sizeof(c->tracers_why),
+			"cannot read available_tracers: %s", strerror(-ret));
+		return;
+	}
+	c->tracers_readable = true;
+	trim(text);
+	snprintf(c->tracers, sizeof(c->tracers), "%s", text);
+	free(text);
+	c->fgraph_top = has_word(c->tracers, "function_graph");
+	c->graph_function_top = tracefs_file_exists(NULL, "set_graph_function");
+	c->ftrace_filter_top = file_readable(NULL, "set_ftrace_filter",
+					     why, sizeof(why));
+	if (!c->ftrace_filter_top)
+		set_msg(c->ftrace_filter_why, sizeof(c->ftrace_filter_why),
+			"top level: %s", why);
+	c->event_pid = tracefs_file_exists(NULL, "set_event_pid");
+	c->clock_mono = tracing_clock_available(NULL, "mono");
+}
+
+static void probe_instance_files(struct host_caps *c,
+				 struct tracefs_instance *inst)
+{
+	char *text, why[128];
+	size_t n;
+
+	if (!tracing_read_file(inst, "available_tracers", &text)) {
+		trim(text);
+		c->fgraph_instance = has_word(text, "function_graph");
+		set_msg(c->fgraph_instance_why, sizeof(c->fgraph_instance_why),
+			"available_tracers there: %s", text);
+		free(text);
+	}
+	c->graph_function_instance = tracefs_file_exists(inst,
+							 "set_graph_function");
+	c->ftrace_filter_instance = file_readable(inst, "set_ftrace_filter",
+						  why, sizeof(why));
+	n = strlen(c->ftrace_filter_why);
+	if (!c->ftrace_filter_instance)
+		snprintf(c->ftrace_filter_why + n, sizeof(c->ftrace_filter_why) - n,
+			 "%sinstance: %s", n ? "; " : "", why);
+	c->ftrace_pid_instance = file_readable(inst, "set_ftrace_pid",
+					       c->ftrace_pid_why,
+					       sizeof(c->ftrace_pid_why));
+}
+
+/* Create a temporary instance to see what instances offer. */
+static void probe_instance(struct host_caps *c)
+{
+	struct tracefs_instance *inst;
+	char name[64];
+
+	if (!c->root) {
+		set_msg(c->fgraph_instance_why, sizeof(c->fgraph_instance_why),
+			"not checked (creating an instance needs root)");
+		return;
+	}
+	snprintf(name, sizeof(name), TRACING_PROBE_INSTANCE_PREFIX "%d",
+		 (int)getpid());
+	inst = tracefs_instance_create(name);
+	if (!inst) {
+		set_msg(c->fgraph_instance_why, sizeof(c->fgraph_instance_why),
+			"cannot create an instance: %s", strerror(errno));
+		return;
+	}
+	probe_instance_files(c, inst);
+	if (tracefs_instance_is_new(inst))
+		tracefs_instance_destroy(inst);
+	tracefs_instance_free(inst);
+}
+
+/* ---- functions ---- */
+
+/* Does "name [module]" match a set_ftrace_filter expression? */
+static bool allow_matches(const char *expr, const char *name, const char *mod)
+{
+	const char *m = strstr(expr, ":mod:");
+	char glob[256];
+	size_t n = m ? (size_t)(m - expr) : strlen(expr);
+
+	if (n >= sizeof(glob))
+		return false;
+	memcpy(glob, expr, n);
+	glob[n] = '\0';
+	if (m && strcmp(m + 5, mod))
+		return false;
+	return !n || !fnmatch(glob, name, 0);
+}
+
+static void note_phase(struct host_caps *c, unsigned int phase,
+		       const char *name)
+{
+	char *list;
+	size_t len;
+
+	if (phase >= c->nr_phases || phase >= PROFILE_MAX_PHASES)
+		return;
+	list = c->phase_funcs[phase];
+	len = strlen(list);
+	if (has_word(list, name))
+		return;
+	if (len + strlen(name) + 2 < sizeof(c->phase_funcs[phase]))
+		snprintf(list + len, sizeof(c->phase_funcs[phase]) - len,
+			 "%s%s", len ? " " : "", name);
+}
+
+/* One line of available_filter_functions: "name" or "name [module]". */
+static void note_function(struct host_caps *c, const struct profile *prof,
+			  char *line)
+{
+	char *mod = strchr(line, '['), *sp = strchr(line, ' ');
+	unsigned int i;
+
+	if (sp)
+		*sp = '\0';
+	if (mod)
+		mod[strcspn(mod, "]")] = '\0', mod++;
+	for (i = 0; i < c->nr_roots; i++)
+		if (!strcmp(profile_root(prof, i), line))
+			c->root_traceable[i] = true;
+	if (c->nr_phases)
+		note_phase(c, profile_phase_of(prof, line), line);
+	for (i = 0; i < c->nr_allow; i++)
+		if (allow_matches(profile_allow(prof, i), line, mod ? mod : ""))
+			c->allow_matches[i]++;
+}
+
+static void probe_functions(struct host_caps *c, const struct profile *prof)
+{
+	char *text, *line, *save;
+	int ret;
+
+	ret = tracing_read_file(NULL, "available_filter_functions", &text);
+	if (ret) {
+		set_msg(c->filter_functions_why,
+			sizeof(c->filter_functions_why), "%s", strerror(-ret));
+		return;
+	}
+	c->filter_functions = true;
+	for (line = strtok_r(text, "\n", &save); prof && line;
+	     line = strtok_r(NULL, "\n", &save))
+		note_function(c, prof, line);
+	free(text);
+}
+
+/* ---- events ---- */
+
+static bool event_present(const char *spec)
+{
+	char file[512];
+	const char *slash = strchr(spec, '/');
+
+	if (slash && slash[1])
+		snprintf(file, sizeof(file), "events/%.*s/%s/enable",
+			 (int)(slash - spec), spec, slash + 1);
+	else
+		snprintf(file, sizeof(file), "events/%.*s/enable",
+			 (int)(slash ? slash - spec : (long)strlen(spec)), spec);
+	return tracefs_file_exists(NULL, file);
+}
+
+static void probe_events(struct host_caps *c, const struct profile *prof)
+{
+	unsigned int i;
+
+	c->ev_page_fault = event_present("kvm/kvm_page_fault");
+	c->ev_entry = event_present("kvm/kvm_entry");
+	for (i = 0; i < c->nr_events; i++)
+		c->event_present[i] = event_present(profile_event(prof, i));
+}
+
+/* ---- KVM ---- */
+
+/*
+ * libkmod says "coming" for a /sys/module/NAME without initstate when it
+ * has no modules.builtin to look at (no /lib/modules): that is built in.
+ */
+static void module_state(struct kmod_ctx *ctx, struct host_module *m)
+{
+	struct kmod_module *mod = NULL;
+	char dir[128], initstate[160];
+	int state = -ENOENT;
+
+	if (ctx && !kmod_module_new_from_name(ctx, m->name, &mod)) {
+		state = kmod_module_get_initstate(mod);
+		kmod_module_unref(mod);
+	}
+	snprintf(dir, sizeof(dir), "/sys/module/%s", m->name);
+	snprintf(initstate, sizeof(initstate), "%s/initstate", dir);
+	if (exists(dir) && !exists(initstate))
+		state = KMOD_MODULE_BUILTIN;
+	m->present = state >= 0;
+	m->builtin = state == KMOD_MODULE_BUILTIN;
+	snprintf(m->state, sizeof(m->state), "%s", state < 0 ? "not loaded" :
+		 m->builtin ? "built in" : kmod_module_initstate_str(state));
+}
+
+static void other_kvm_modules(struct host_caps *c)
+{
+	DIR *d = opendir("/sys/module");
+	struct dirent *e;
+	size_t len;
+
+	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, "kvm", 3) || !strcmp(e->d_name, "kvm") ||
+		    !strcmp(e->d_name, "kvm_amd") ||
+		    !strcmp(e->d_name, "kvm_intel"))
+			continue;
+		len = strlen(c->other_kvm_modules);
+		snprintf(c->other_kvm_modules + len,
+			 sizeof(c->other_kvm_modules) - len, "%s%s",
+			 len ? " " : "", e->d_name);
+	}
+	if (d)
+		closedir(d);
+}
+
+static void probe_vendor(struct host_caps *c)
+{
+	char line[256];
+	FILE *f = fopen("/proc/cpuinfo", "re");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "vendor_id", 9))
+			continue;
+		if (strstr(line, "GenuineIntel"))
+			c->vendor = VENDOR_INTEL;
+		else if (strstr(line, "AuthenticAMD") ||
+			 strstr(line, "HygonGenuine"))
+			c->vendor = VENDOR_AMD;
+		break;
+	}
+	if (f)
+		fclose(f);
+	if (c->vendor != VENDOR_UNKNOWN) {
+		set_msg(c->vendor_why, sizeof(c->vendor_why), "/proc/cpuinfo");
+		return;
+	}
+	c->vendor = c->kvm_amd.present ? VENDOR_AMD :
+		    c->kvm_intel.present ? VENDOR_INTEL : VENDOR_UNKNOWN;
+	set_msg(c->vendor_why, sizeof(c->vendor_why), "%s",
+		c->vendor ? "loaded kvm module" : "no vendor_id, no vendor module");
+}
+
+static void probe_kvm(struct host_caps *c)
+{
+	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+
+	c->kvm.name = "kvm";
+	c->kvm_amd.name = "kvm_amd";
+	c->kvm_intel.name = "kvm_intel";
+	module_state(ctx, &c->kvm);
+	module_state(ctx, &c->kvm_amd);
+	module_state(ctx, &c->kvm_intel);
+	if (ctx)
+		kmod_unref(ctx);
+	other_kvm_modules(c);
+	probe_vendor(c);
+	read_line("/sys/module/kvm/parameters/tdp_mmu", c->tdp_mmu,
+		  sizeof(c->tdp_mmu));
+	read_line("/sys/module/kvm_amd/parameters/npt", c->npt, sizeof(c->npt));
+	read_line("/sys/module/kvm_intel/parameters/ept", c->ept, sizeof(c->ept));
+}
+
+/* ---- kernel features ---- */
+
+static void probe_features(struct host_caps *c)
+{
+	char line[128], *text = NULL, *b, *e;
+
+	c->btf_vmlinux = exists("/sys/kernel/btf/vmlinux");
+	c->btf_kvm = exists("/sys/kernel/btf/kvm");
+	c->kprobe_events = tracefs_file_exists(NULL, "kprobe_events");
+	c->dynamic_events = tracefs_file_exists(NULL, "dynamic_events");
+	if (!tracing_read_file(NULL, "README", &text))
+		c->fprobe = strstr(text, "f[:[") != NULL;
+	free(text);
+	if (!read_line("/sys/kernel/security/lockdown", line, sizeof(line)))
+		return;
+	b = strchr(line, '[');
+	e = b ? strchr(b, ']') : NULL;
+	if (b && e)
+		snprintf(c->lockdown, sizeof(c->lockdown), "%.*s",
+			 (int)(e - b - 1), b + 1);
+}
+
+static void probe_profile_sizes(struct host_caps *c, const struct profile *prof)
+{
+	if (!prof)
+		return;
+	c->nr_roots = profile_nr_roots(prof);
+	if (c->nr_roots > HOST_MAX_ROOTS)
+		c->nr_roots = HOST_MAX_ROOTS;
+	c->nr_phases = profile_nr_phases(prof);
+	c->nr_allow = profile_nr_allow(prof);
+	if (c->nr_allow > HOST_MAX_ALLOW)
+		c->nr_allow = HOST_MAX_ALLOW;
+	c->nr_events = profile_nr_events(prof);
+	if (c->nr_events > HOST_MAX_EVENTS)
+		c->nr_events = HOST_MAX_EVENTS;
+}
+
+int host_probe(struct host_caps *caps, const struct profile *prof)
+{
+	struct host_caps *c = caps;
+	int busy;
+
+	memset(c, 0, sizeof(*c));
+	c->euid = geteuid();
+	c->root = c->euid == 0;
+	probe_profile_sizes(c, prof);
+	probe_kvm(c);
+	probe_tracefs(c);
+	if (!c->tracefs)
+		return 0;
+	probe_tracers(c);
+	if (!c->tracers_readable)
+		return 0;
+	probe_instance(c);
+	probe_functions(c, prof);
+	probe_events(c, prof);
+	probe_features(c);
+	busy = tracing_instance_in_use(NULL, c->top_busy_why,
+				       sizeof(c->top_busy_why));
+	c->top_busy = busy != 0;
+	if (busy < 0)
+		set_msg(c->top_busy_why, sizeof(c->top_busy_why),
+			"cannot tell: %s", strerror(-busy));
+	return 0;
+}
+
+/* ---- strategies ---- */
+
+static bool usable_common(const struct host_caps *c, char *why, size_t len)
+{
+	if (!c->tracefs)
+		set_msg(why, len, "tracefs is not mounted");
+	else if (!c->root)
+		set_msg(why, len, "needs root");
+	else if (!c->clock_mono)
+		set_msg(why, len, "trace clock mono is not available");
+	else
+		return true;
+	return false;
+}
+
+static bool usable_global(const struct host_caps *c, char *why, size_t len)
+{
+	if (!c->fgraph_top)
+		set_msg(why, len, "function_graph is not in available_tracers "
+			"(%s)", c->tracers);
+	else if (!c->graph_function_top)
+		set_msg(why, len, "no set_graph_function");
+	else if (c->top_busy)
+		set_msg(why, len, "needs --force: the top level is in use (%s)",
+			c->top_busy_why);
+	else
+		set_msg(why, len, "function_graph and set_graph_function at "
+			"the top level");
+	return c->fgraph_top && c->graph_function_top;
+}
+
+static unsigned int nr_allow_ok(const struct host_caps *c)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < c->nr_allow; i++)
+		n += c->allow_matches[i] > 0;
+	return n;
+}
+
+static bool usable_instance(const struct host_caps *c, char *why, size_t len)
+{
+	if (!c->fgraph_instance)
+		set_msg(why, len, "function_graph is not available in created "
+			"instances (%s)", c->fgraph_instance_why);
+	else if (!c->ftrace_filter_instance || !c->ftrace_pid_instance)
+		set_msg(why, len, "set_ftrace_filter/set_ftrace_pid unusable "
+			"in instances (%s)", c->ftrace_filter_why);
+	else if (!c->filter_functions)
+		set_msg(why, len, "available_filter_functions unreadable (%s)",
+			c->filter_functions_why);
+	else if (c->nr_allow && !nr_allow_ok(c))
+		set_msg(why, len, "no allow expression of the profile matches "
+			"a traceable function");
+	else {
+		set_msg(why, len, "function_graph and set_ftrace_filter in a "
+			"created instance");
+		return true;
+	}
+	return false;
+}
+
+static bool usable_events(const struct host_caps *c, char *why, size_t len)
+{
+	if (!c->ev_page_fault)
+		set_msg(why, len, "no kvm:kvm_page_fault event (is kvm loaded?)");
+	else
+		set_msg(why, len, "kvm events exist (no call graphs)");
+	return c->ev_page_fault;
+}
+
+bool host_caps_usable(const struct host_caps *caps, enum capture_strategy s,
+		      char *why, size_t whylen)
+{
+	set_msg(why, whylen, "%s", "");
+	if (s == STRATEGY_AUTO)
+		return host_pick_strategy(caps, why, whylen) != STRATEGY_AUTO;
+	if (!usable_common(caps, why, whylen))
+		return false;
+	switch (s) {
+	case STRATEGY_GLOBAL:
+		return usable_global(caps, why, whylen);
+	case STRATEGY_INSTANCE:
+		return usable_instance(caps, why, whylen);
+	case STRATEGY_EVENTS_ONLY:
+		return usable_events(caps, why, whylen);
+	default:
+		set_msg(why, whylen, "unknown strategy");
+		return false;
+	}
+}
+
+enum capture_strategy host_pick_strategy(const struct host_caps *caps,
+					 char *why, size_t whylen)
+{
+	char g[HOST_WHY_LEN], i[HOST_WHY_LEN], e[HOST_WHY_LEN];
+	bool global = host_caps_usable(caps, STRATEGY_GLOBAL, g, sizeof(g));
+
+	if (global && !caps->top_busy) {
+		set_msg(why, whylen, "function_graph and set_graph_function in "
+			"the top level, which is free");
+		return STRATEGY_GLOBAL;
+	}
+	if (host_caps_usable(caps, STRATEGY_INSTANCE, i, sizeof(i))) {
+		set_msg(why, whylen, "function_graph with set_ftrace_filter in "
+			"an own instance (global: %s)",
+			global ? "the top level is in use" : g);
+		return STRATEGY_INSTANCE;
+	}
+	if (host_caps_usable(caps, STRATEGY_EVENTS_ONLY, e, sizeof(e))) {
+		set_msg(why, whylen, "kvm events only, no call graphs "
+			"(global: %s; instance: %s)",
+			global ? "the top level is in use" : g, i);
+		return STRATEGY_EVENTS_ONLY;
+	}
+	set_msg(why, whylen, "no strategy can run here (global: %s; "
+		"instance: %s; events-only: %s)", g, i, e);
+	return STRATEGY_AUTO;
+}
+
+/* ---- the report ---- */
+
+/* "  label   state text", without trailing blanks. */
+static void row(FILE *out, const char *label, const char *state,
+		const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	n = snprintf(line, sizeof(line), "  %-36s %-4s", label, state);
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < sizeof(line))
+		vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	va_end(ap);
+	n = (int)strlen(line);
+	while (n && line[n - 1] == ' ')
+		line[--n] = '\0';
+	fprintf(out, "%s\n", line);
+}
+
+static const char *yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+static void print_tracefs(FILE *out, const struct host_caps *c)
+{
+	fprintf(out, "tracing\n");
+	if (c->tracefs)
+		row(out, "tracefs", "yes", "%s at %s", c->tracefs_mounted_now ?
+		    "mounted now" : "mounted", c->tracefs_path);
+	else
+		row(out, "tracefs", "no", "%s", c->tracefs_why);
+	row(out, "root privileges", yes_no(c->root), "euid %u", c->euid);
+}
+
+static void print_tracers(FILE *out, const struct host_caps *c)
+{
+	if (!c->tracers_readable) {
+		row(out, "tracing files readable", "no", "%s", c->tracers_why);
+		return;
+	}
+	row(out, "available tracers", "", "%s", c->tracers);
+	row(out, "function_graph (top level)", yes_no(c->fgraph_top), "%s",
+	    c->fgraph_top ? "" : "function_graph missing from available_tracers");
+	row(out, "function_graph (created instance)", yes_no(c->fgraph_instance),
+	    "%s", c->fgraph_instance_why);
+	row(out, "set_graph_function (top level)", yes_no(c->graph_function_top),
+	    "%s", c->graph_function_top ? "" : "no such file");
+	row(out, "set_graph_function (instance)",
+	    yes_no(c->graph_function_instance), "%s",
+	    c->graph_function_instance ? "" : "no such file");
+	row(out, "set_ftrace_filter readable", yes_no(c->ftrace_filter_top &&
+	    c->ftrace_filter_instance), "%s", c->ftrace_filter_why);
+	row(out, "set_ftrace_pid (instance)", yes_no(c->ftrace_pid_instance),
+	    "%s", c->ftrace_pid_why);
+	row(out, "set_event_pid", yes_no(c->event_pid), "");
+	row(out, "available_filter_functions readable",
+	    yes_no(c->filter_functions), "%s", c->filter_functions_why);
+	row(out, "trace clock mono", yes_no(c->clock_mono), "%s", c->clock_mono ?
+	    "" : "the reader needs CLOCK_MONOTONIC timestamps");
+	row(out, "top level free", yes_no(!c->top_busy), "%s", c->top_busy ?
+	    c->top_busy_why : "");
+}
+
+/* yes / no / "?" when available_filter_functions could not be read */
+static const char *traceable(const struct host_caps *c, bool b)
+{
+	return !c->filter_functions ? "?" : yes_no(b);
+}
+
+static void print_functions(FILE *out, const struct host_caps *c,
+			    const struct profile *prof)
+{
+	const char *unknown = c->filter_functions ? "" :
+		"unknown: available_filter_functions unreadable";
+	char label[96];
+	unsigned int i;
+
+	fprintf(out, "functions (profile %s)\n", profile_name(prof));
+	for (i = 0; i < c->nr_roots; i++) {
+		snprintf(label, sizeof(label), "root %s", profile_root(prof, i));
+		row(out, label, traceable(c, c->root_traceable[i]), "%s", unknown);
+	}
+	for (i = 0; i < c->nr_phases; i++) {
+		snprintf(label, sizeof(label), "phase %s",
+			 profile_phase_name(prof, i));
+		row(out, label, traceable(c, c->phase_funcs[i][0]), "%s",
+		    c->filter_functions ? (c->phase_funcs[i][0] ?
+		    c->phase_funcs[i] : "none of its names is traceable") :
+		    unknown);
+	}
+	for (i = 0; i < c->nr_allow; i++) {
+		snprintf(label, sizeof(label), "allow %s", profile_allow(prof, i));
+		if (c->filter_functions)
+			row(out, label, yes_no(c->allow_matches[i]),
+			    "matches %u functions", c->allow_matches[i]);
+		else
+			row(out, label, "?", "%s", unknown);
+	}
+}
+
+static void print_events(FILE *out, const struct host_caps *c,
+			 const struct profile *prof)
+{
+	char label[96];
+	unsigned int i;
+
+	fprintf(out, "events\n");
+	row(out, "kvm:kvm_page_fault", yes_no(c->ev_page_fault), "");
+	row(out, "kvm:kvm_entry", yes_no(c->ev_entry), "");
+	for (i = 0; prof && i < c->nr_events; i++) {
+		snprintf(label, sizeof(label), "%s", profile_event(prof, i));
+		row(out, label, yes_no(c->event_present[i]), "(profile)");
+	}
+}
+
+static void print_module(FILE *out, const struct host_module *m)
+{
+	row(out, m->name, yes_no(m->present), "%s", m->state);
+}
+
+static const char *vendor_name(enum host_vendor v)
+{
+	return v == VENDOR_INTEL ? "Intel" : v == VENDOR_AMD ? "AMD" : "unknown";
+}
+
+static const char *param(const char *v)
+{
+	return *v ? v : "(no such parameter)";
+}
+
+static void print_kvm(FILE *out, const struct host_caps *c)
+{
+	fprintf(out, "kvm\n");
+	print_module(out, &c->kvm);
+	print_module(out, &c->kvm_amd);
+	print_module(out, &c->kvm_intel);
+	if (c->other_kvm_modules[0])
+		row(out, "other kvm modules", "", "%s", c->other_kvm_modules);
+	row(out, "vendor", "", "%s (%s)", vendor_name(c->vendor), c->vendor_why);
+	row(out, "kvm.tdp_mmu", "", "%s", param(c->tdp_mmu));
+	if (c->vendor != VENDOR_INTEL)
+		row(out, "kvm_amd.npt", "", "%s", param(c->npt));
+	if (c->vendor != VENDOR_AMD)
+		row(out, "kvm_intel.ept", "", "%s", param(c->ept));
+}
+
+static void print_features(FILE *out, const struct host_caps *c)
+{
+	fprintf(out, "kernel features\n");
+	row(out, "BTF vmlinux", yes_no(c->btf_vmlinux), "/sys/kernel/btf/vmlinux");
+	row(out, "BTF kvm", yes_no(c->btf_kvm), "%s", c->btf_kvm ?
+	    "/sys/kernel/btf/kvm" : c->kvm.builtin ?
+	    "kvm is built in: its types are in vmlinux" : "");
+	row(out, "kprobe_events", yes_no(c->kprobe_events), "");
+	row(out, "dynamic_events", yes_no(c->dynamic_events), "");
+	row(out, "fprobe events", yes_no(c->fprobe), "%s", c->fprobe ? "" :
+	    "README has no 'f[:[GRP/][EVENT]] FUNCTION'");
+	row(out, "lockdown", "", "%s", c->lockdown[0] ? c->lockdown :
+	    "unknown (no /sys/kernel/security/lockdown)");
+}
+
+static void print_strategies(FILE *out, const struct host_caps *c)
+{
+	static const enum capture_strategy all[] = {
+		STRATEGY_GLOBAL, STRATEGY_INSTANCE, STRATEGY_EVENTS_ONLY,
+	};
+	char why[2 * HOST_WHY_LEN];
+	enum capture_strategy s;
+	unsigned int i;
+	bool ok;
+
+	fprintf(out, "strategies\n");
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		ok = host_caps_usable(c, all[i], why, sizeof(why));
+		row(out, capture_strategy_name(all[i]), yes_no(ok), "%s", why);
+	}
+	s = host_pick_strategy(c, why, sizeof(why));
+	row(out, "chosen", "", "%s: %s", s == STRATEGY_AUTO ? "none" :
+	    capture_strategy_name(s), why);
+}
+
+void host_caps_print(FILE *out, const struct host_caps *caps,
+		     const struct profile *prof)
+{
+	bool readable = caps->tracefs && caps->tracers_readable;
+
+	print_tracefs(out, caps);
+	if (caps->tracefs)
+		print_tracers(out, caps);
+	if (readable && prof)
+		print_functions(out, caps, prof);
+	if (readable)
+		print_events(out, caps, prof);
+	print_kvm(out, caps);
+	if (readable)
+		print_features(out, caps);
+	print_strategies(out, caps);
+}
