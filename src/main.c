@@ -316,8 +316,9 @@ static int cmd_replay(const struct params *p)
 					     "recording";
 		n = capture_pump(run.capture, UINT64_MAX);
 		if (n < 0)
-			ret = fail(1, "%s: corrupt trace data (%s)",
-				   p->input_dir, strerror((int)-n));
+			ret = fail(1, "%s: %s", p->input_dir, n == -EBADMSG ?
+				   "corrupt or truncated raw ring-buffer data" :
+				   strerror((int)-n));
 	}
 	if (!ret)
 		ret = finish_report(&run);

@@ -30,6 +30,7 @@ struct cpu_reader {
 	void *page;
 	void *cur;		/* current event payload, NULL if none */
 	unsigned long long ts;
+	unsigned long long last_ts;	/* of the previous event handed out */
 	bool missed;		/* page started after lost events */
 	bool open;
 	bool dry;		/* no data at the last read: wait for rearm */
@@ -178,8 +179,12 @@ static int load_page(struct trace_stream *st, struct cpu_reader *c)
 		if (c->record_fd >= 0 &&
 		    write(c->record_fd, c->page, st->page_size) != st->page_size)
 			return -EIO;
-		if (kbuffer_load_subbuffer(c->kbuf, c->page) < 0)
-			return -EINVAL;
+		if (c->is_file && r != st->page_size)
+			return -EBADMSG;	/* a truncated recording */
+		if (kbuffer_load_subbuffer(c->kbuf, c->page) < 0 ||
+		    kbuffer_subbuffer_size(c->kbuf) >
+		    st->page_size - kbuffer_start_of_data(c->kbuf))
+			return -EBADMSG;
 		missed = kbuffer_missed_events(c->kbuf);
 		if (missed) {
 			c->missed = true;
@@ -215,12 +220,15 @@ int trace_stream_next(struct trace_stream *st, uint64_t horizon,
 	}
 	if (!best || best->ts > horizon)
 		return 0;
+	if (best->ts < best->last_ts)
+		return -EBADMSG;	/* time ran backwards within one CPU */
 	ev->data = best->cur;
 	ev->size = (unsigned int)kbuffer_event_size(best->kbuf);
 	ev->ts = best->ts;
 	ev->cpu = (int)(best - st->cpus);
 	ev->missed = best->missed;
 	best->missed = false;
+	best->last_ts = best->ts;
 	best->cur = kbuffer_next_event(best->kbuf, &best->ts);
 	return 1;
 }

@@ -81,14 +81,14 @@ def main(argv):
         if seen != want:
             print(f"     missing {len(want - seen)}, extra {len(seen - want)}")
     folded = os.path.join(os.path.dirname(out), "folded.txt")
-    if os.path.exists(folded) and summary.get("strategy") != "events-only":
+    if os.path.exists(folded) and "events-only" not in summary.get("strategy", ""):
         total = 0
         with open(folded) as f:
             for line in f:
                 total += int(line.rsplit(" ", 1)[1])
         check("sum of folded weights == sum of complete faults' delays (ns)",
               total, sum(x["delay_ns"] for x in faults if x["complete"]))
-    if summary.get("strategy") != "events-only":
+    if "events-only" not in summary.get("strategy", ""):
         phases = set()
         for x in faults:
             phases.update(x["phases"])

@@ -4,6 +4,7 @@
  * merge across CPUs, missed-events marks, padding, end of data.
  */
 #define TEST_SUITE "trace_stream"
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -162,6 +163,54 @@ TEST(horizon_holds_back_newer_events)
 	tep_free(tep);
 }
 
+TEST(corrupt_pages_are_reported_not_decoded)
+{
+	struct page_builder pb;
+	struct tep_handle *tep = make_tep();
+	struct trace_stream *st;
+	struct stream_event ev;
+	char path[128];
+	FILE *f;
+
+	f = cpu_file(0);
+	page_start(&pb, 100);
+	page_event(&pb, 0, 1);
+	page_write(&pb, f, 0);
+	page_start(&pb, 50);		/* older than the page before */
+	page_event(&pb, 0, 2);
+	page_write(&pb, f, 0);
+	page_start(&pb, 300);
+	pb.len = PAGE;			/* commit larger than the page */
+	page_write(&pb, f, 0);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/per_cpu/cpu1/trace_pipe_raw", dir);
+	unlink(path);
+	st = trace_stream_open_dir(dir, tep);
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	CHECK_EQ(trace_stream_next(st, UINT64_MAX, &ev), 1);
+	CHECK_EQ(trace_stream_next(st, UINT64_MAX, &ev), -EBADMSG);
+	trace_stream_close(st);
+
+	f = cpu_file(0);
+	page_start(&pb, 300);
+	pb.len = PAGE;
+	page_write(&pb, f, 0);
+	fclose(f);
+	st = trace_stream_open_dir(dir, tep);
+	CHECK_EQ(trace_stream_next(st, UINT64_MAX, &ev), -EBADMSG);
+	trace_stream_close(st);
+
+	f = cpu_file(0);
+	fwrite("short", 1, 5, f);	/* a truncated recording */
+	fclose(f);
+	st = trace_stream_open_dir(dir, tep);
+	CHECK_EQ(trace_stream_next(st, UINT64_MAX, &ev), -EBADMSG);
+	trace_stream_close(st);
+	tep_free(tep);
+}
+
 TEST(empty_recording_directory_is_an_error)
 {
 	struct tep_handle *tep = make_tep();
@@ -181,6 +230,7 @@ int main(void)
 	mkdir(cmd, 0755);
 	RUN(cpus_are_merged_in_timestamp_order);
 	RUN(horizon_holds_back_newer_events);
+	RUN(corrupt_pages_are_reported_not_decoded);
 	RUN(empty_recording_directory_is_an_error);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd))

@@ -1,0 +1,23 @@
+#!/bin/bash
+# make-fixtures.sh BUILDDIR: regenerate tests/data/<kernel>-<strategy>/,
+# small recordings of real KVM faults made by kvmmmu-graph --record in the
+# QEMU test host (Debian 6.1 and 6.12), replayed by the unit and CLI tests.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+builddir=$(cd "${1:-$top}" && pwd)
+cache=${KVMMMU_VM_CACHE:-$here/cache}
+stage=$cache/fixtures-destdir
+rm -rf "$stage"
+make -C "$builddir" install DESTDIR="$stage" >/dev/null
+for k in 6.1 6.12; do
+	out=$cache/fixtures-$k
+	"$here/boot.sh" --kernel "$k" --scenario "$here/scenarios/fixtures.sh" \
+		--out "$out" --destdir "$stage" --cache "$cache" --timeout 600
+	for s in global instance events-only; do
+		[ -d "$out/$s" ] || continue
+		rm -rf "$top/tests/data/$k-$s"
+		cp -r "$out/$s" "$top/tests/data/$k-$s"
+		echo "tests/data/$k-$s: $(du -sk "$top/tests/data/$k-$s" | cut -f1) KiB"
+	done
+done
