@@ -158,6 +158,35 @@ profiler_checks() {
 	fi
 }
 
+# replay_checks KERNEL OUT: kvmmmu-graph on the host replays the raw pages
+# the raw-tracefs scenario saved (no tool ran in the guest), and must agree
+# with KVM's counters and, fault by fault, with the kernel's own
+# function_graph durations printed in the same run's `trace` text.
+replay_checks() {
+	local k=$1 out=$2 g=$destdir/usr/local/bin/kvmmmu-graph c
+	c="replay of the raw pages agrees with KVM's counters"
+	if [ ! -x "$g" ]; then
+		skip "$k: $c" "no kvmmmu-graph in the DESTDIR"
+		return
+	fi
+	KVMMMU_GRAPH_PROFILE_DIR=$srcdir/profiles "$g" --input "$out/fixture" --json \
+		>"$out/replay.jsonl" 2>"$out/replay.err"
+	if python3 "$srcdir/tests/cli/check_oracle.py" --live "$out/faultgen.json" \
+		"$out/replay.jsonl" >"$out/replay.oracle" 2>&1; then
+		pass "$k: $c"
+	else
+		fail "$k: $c" "$(grep DIFF "$out/replay.oracle" | tr '\n' ' ') $(head -c 200 "$out/replay.err")"
+	fi
+	sed 's/^/      /' "$out/replay.oracle"
+	c="every fault delay == the kernel's own function_graph duration"
+	if python3 "$here/check_durations.py" "$out/fixture" "$out/replay.jsonl" >"$out/durations.txt" 2>&1; then
+		pass "$k: $c"
+	else
+		fail "$k: $c" "$(tr '\n' ' ' <"$out/durations.txt")"
+	fi
+	sed 's/^/      /' "$out/durations.txt"
+}
+
 raw_checks() {
 	local k=$1 out=$outroot/$1
 	out=$outroot/$k
@@ -252,6 +281,8 @@ raw_checks() {
 	if ! isnum "$pf_fast"; then skip "$k: $c" "faultgen.json has no pf_fast"
 	elif isnum "$fastev" && [ "$fastev" -ge "$pf_fast" ]; then pass "$k: $c"
 	else fail "$k: $c" "${fastev:-?} events, pf_fast $pf_fast"; fi
+
+	replay_checks "$k" "$out"
 }
 
 for k in "${kernels[@]}"; do
