@@ -63,12 +63,11 @@ static bool exists(const char *path)
 /* Is a tracefs mounted? (tracefs_tracing_dir_is_mounted() leaks) */
 static bool tracefs_in_mounts(void)
 {
-	char dir[512], type[64];
+	char type[64];
 	bool found = false;
 	FILE *f = fopen("/proc/mounts", "re");
 
-	while (f && !found &&
-	       fscanf(f, "%*s %511s %63s %*[^\n]", dir, type) == 2)
+	while (f && !found && fscanf(f, "%*s %*s %63s %*[^\n]", type) == 1)
 		found = !strcmp(type, "tracefs");
 	if (f)
 		fclose(f);
@@ -82,7 +81,6 @@ static void probe_tracefs(struct host_caps *c)
 	const char *path = NULL;
 
 	if (mounted || c->root) {
-		errno = 0;
 		path = tracefs_tracing_dir();
 		c->tracefs_mounted_now = path && !mounted;
 	}

@@ -464,16 +464,18 @@ static bool pid_alive(int pid, unsigned long long start)
 	return !now || now == start;	/* unknown: assume alive */
 }
 
+/* (tracing_set_state_dir() leaves room for every file name) */
 static void state_path(char *buf, size_t len, const char *file)
 {
-	snprintf(buf, len, "%s/%s", state_dir, file);
+	if (snprintf(buf, len, "%s/%s", state_dir, file) >= (int)len)
+		buf[0] = '\0';
 }
 
 int tracing_set_state_dir(const char *dir)
 {
 	if (!dir)
 		dir = TRACING_STATE_DIR;
-	if (strlen(dir) + sizeof(STATE_FILE) + 8 >= sizeof(state_dir))
+	if (strlen(dir) + 64 >= sizeof(state_dir))
 		return -ENAMETOOLONG;
 	strcpy(state_dir, dir);
 	return 0;
@@ -1199,6 +1201,33 @@ static int clear_ftrace_filter(struct tracing_session *s, char *err,
 	return ret;
 }
 
+/*
+ * funcgraph-* options belong to the tracer and are shared by all instances
+ * (seen on 6.12). In our instance, turn funcgraph-irqs off only if that
+ * leaves the top level's alone; otherwise put it back and note it (the
+ * instance's set_ftrace_filter keeps irq handlers out of the graph anyway).
+ */
+static int graph_irqs_off(struct tracing_session *s, char *err, size_t errlen)
+{
+	char *top = NULL, *now = NULL;
+	int ret;
+
+	if (!s->inst || read_value(NULL, "options/funcgraph-irqs", &top))
+		return set_option(s->inst, "funcgraph-irqs", false, false,
+				  err, errlen);
+	ret = set_option(s->inst, "funcgraph-irqs", false, false, err, errlen);
+	if (!ret && !read_value(NULL, "options/funcgraph-irqs", &now) &&
+	    strcmp(top, now)) {
+		ret = set_option(s->inst, "funcgraph-irqs", true, false,
+				 err, errlen);
+		add_missing(s, "option", "funcgraph-irqs (shared with the top "
+			    "level: left on)", 0);
+	}
+	free(top);
+	free(now);
+	return ret;
+}
+
 static int set_tracer(struct tracing_session *s, char *err, size_t errlen)
 {
 	int ret;
@@ -1209,7 +1238,7 @@ static int set_tracer(struct tracing_session *s, char *err, size_t errlen)
 			"function_graph: %s", strerror(-ret));
 		return ret;
 	}
-	return set_option(s->inst, "funcgraph-irqs", false, false, err, errlen);
+	return graph_irqs_off(s, err, errlen);
 }
 
 static int set_function_graph(struct tracing_session *s,

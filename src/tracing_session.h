@@ -124,7 +124,8 @@ enum capture_strategy tracing_session_strategy(const struct tracing_session *s);
  * @s:	session
  *
  * Events, roots and filter expressions of the profile that this kernel
- * lacks are skipped at start and remembered.
+ * lacks are skipped at start and remembered, and so are options that
+ * could not be set without touching the top level.
  *
  * Return: the number of skipped items.
  */
@@ -135,7 +136,8 @@ unsigned int tracing_session_nr_missing(const struct tracing_session *s);
  * @s:	session
  * @i:	index, below tracing_session_nr_missing()
  *
- * Return: "event kvmmmu/foo", "root foo" or "allow foo", or NULL.
+ * Return: "event kvmmmu/foo", "root foo", "allow foo" or "option foo
+ * (why)", or NULL.
  */
 const char *tracing_session_missing(const struct tracing_session *s,
 				    unsigned int i);

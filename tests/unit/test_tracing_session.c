@@ -29,7 +29,8 @@ static const char *const top_files[] = {
 	"current_tracer", "set_event", "trace_clock", "buffer_size_kb",
 	"tracing_on", "set_event_pid", "set_ftrace_pid", "trace_options",
 	"tracing_cpumask", "buffer_percent", "set_ftrace_filter",
-	"set_graph_function",
+	"set_graph_function", "options/funcgraph-irqs",
+	"options/function-fork", "options/event-fork",
 };
 
 #define NR_TOP_FILES (sizeof(top_files) / sizeof(top_files[0]))
@@ -223,6 +224,23 @@ static pid_t dead_pid(void)
 		_exit(0);
 	waitpid(pid, NULL, 0);
 	return pid;
+}
+
+static struct profile *load_profile(const char *text)
+{
+	char path[] = "/tmp/kvmmmu-graph-test-profile-XXXXXX", err[256];
+	struct profile *p;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	p = profile_load(path, err, sizeof(err));
+	unlink(path);
+	return p;
 }
 
 /* ---- tests ---- */
@@ -833,26 +851,69 @@ TEST(instance_session_leaves_no_trace)
 	snapshot_free(&before);
 }
 
+/* A step fails after the top level was changed: start undoes it all. */
+TEST(failed_global_start_is_undone)
+{
+	struct profile *bad = load_profile("name bad\nroot no_such_fn_xyz\n"
+					   "event kvm/kvm_page_fault\n");
+	int tid = getpid();
+	struct session_config cfg = config(STRATEGY_GLOBAL, &tid, 1);
+	struct tracing_session *s = NULL;
+	struct snapshot before;
+	char err[512];
+
+	NEED_GLOBAL();
+	CHECK(bad != NULL);
+	cfg.prof = bad;
+	snapshot_take(&before);
+	CHECK_EQ(tracing_session_start(&cfg, &s, err, sizeof(err)),
+		 (unsigned long long)-EOPNOTSUPP);
+	CHECK(s == NULL);
+	CHECK(contains(err, "no_such_fn_xyz"));
+	CHECK(access(lock_path(), F_OK) && access(state_file_path(), F_OK));
+	CHECK_SAME(&before, SAME_INSTANCES | SAME_EFFECTIVE);
+	snapshot_free(&before);
+	profile_free(bad);
+}
+
+/* No allow expression matches: refused, nothing left (all functions
+ * would be traced with an empty set_ftrace_filter). */
+TEST(failed_instance_start_is_undone)
+{
+	struct profile *bad = load_profile("name bad\nroot kvm_mmu_page_fault\n"
+					   "allow no_such_fn_xyz\n"
+					   "allow :mod:no_such_module_xyz\n");
+	int tid = getpid();
+	struct session_config cfg = config(STRATEGY_INSTANCE, &tid, 1);
+	struct tracing_session *s = NULL;
+	struct snapshot before;
+	struct host_caps caps;
+	char err[512];
+
+	NEED_TRACEFS();
+	CHECK_EQ(host_probe(&caps, prof), 0);
+	if (!caps.fgraph_instance)
+		SKIP("no function_graph in created instances");
+	CHECK(bad != NULL);
+	cfg.prof = bad;
+	snapshot_take(&before);
+	CHECK_EQ(tracing_session_start(&cfg, &s, err, sizeof(err)),
+		 (unsigned long long)-EOPNOTSUPP);
+	CHECK(contains(err, "allow"));
+	CHECK_SAME(&before, SAME_INSTANCES | SAME_EFFECTIVE);
+	snapshot_free(&before);
+	profile_free(bad);
+}
+
 /* ---- setup ---- */
 
 static struct profile *load_test_profile(void)
 {
-	char path[] = "/tmp/kvmmmu-graph-test-profile-XXXXXX", err[256];
-	struct profile *p;
-	FILE *f;
-	int fd = mkstemp(path);
-
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "w");
-	fputs("name t\nroot kvm_mmu_page_fault\n"
-	      "phase faultin kvm_faultin_pfn kvm_mmu_faultin_pfn\n"
-	      "event kvm/kvm_page_fault\nevent kvm/kvm_entry\nevent kvmmmu\n"
-	      "event kvm/no_such_event\nallow :mod:kvm\n", f);
-	fclose(f);
-	p = profile_load(path, err, sizeof(err));
-	unlink(path);
-	return p;
+	return load_profile("name t\nroot kvm_mmu_page_fault\n"
+			    "phase faultin kvm_faultin_pfn kvm_mmu_faultin_pfn\n"
+			    "event kvm/kvm_page_fault\nevent kvm/kvm_entry\n"
+			    "event kvmmmu\nevent kvm/no_such_event\n"
+			    "allow :mod:kvm\n");
 }
 
 int main(void)
@@ -876,6 +937,8 @@ int main(void)
 	RUN(killed_global_session_is_cleaned);
 	RUN(killed_global_session_undone_by_next_start);
 	RUN(instance_session_leaves_no_trace);
+	RUN(failed_global_start_is_undone);
+	RUN(failed_instance_start_is_undone);
 	RUN(global_refused_when_top_level_busy);
 	RUN(pick_strategy_logic);
 	RUN(pick_events_only_here);
