@@ -13,7 +13,7 @@
 #include "profile.h"
 #include "symbols.h"
 
-#define MAX_REL_DEPTH		128
+#define MAX_STACK		128
 #define NO_NODE			-1
 #define PFN_ERR_MASK		(0xfffull << 52)	/* KVM error/noslot pfns */
 #define PFN_NOSLOT		(1ull << 63)
@@ -40,8 +40,10 @@ struct thread_state {
 	char comm[FAULT_COMM_LEN];
 	bool in_fault;
 	int root_depth;
-	int cur_rel;			/* deepest open relative depth */
-	int open[MAX_REL_DEPTH];	/* node index per relative depth */
+	int sp;				/* open calls in the fault */
+	int overflow;			/* open calls beyond MAX_STACK */
+	int stack[MAX_STACK];		/* their node index, or NO_NODE */
+	uint32_t stack_func[MAX_STACK];	/* their function */
 	struct pending_pf pf;
 	struct fault_marks marks;
 	struct fault fault;
@@ -227,7 +229,8 @@ static void start_fault(struct fault_builder *b, struct thread_state *t,
 	}
 	memset(&t->marks, 0, sizeof(t->marks));
 	t->in_fault = true;
-	t->cur_rel = -1;
+	t->sp = 0;
+	t->overflow = 0;
 }
 
 static enum fault_kind decide_kind(const struct fault *f,
@@ -275,57 +278,49 @@ static void abort_fault(struct fault_builder *b, struct thread_state *t)
 
 /* ---- funcgraph ---- */
 
-static void add_node(struct fault_builder *b, struct thread_state *t,
-		     uint32_t func, int rel)
+/*
+ * Calls are paired with a per-thread stack, matched by function: the
+ * graph depth the kernel reports is not reliable enough to pair with.
+ * An interrupt taken while a call is being entered can show its handlers
+ * at the depth of that call (seen on 6.1), and frames can be skipped
+ * (notrace code, or irq entry with funcgraph-irqs off: irq_enter_rcu
+ * shows two levels deeper). Depth only tells a new root from a child.
+ */
+static void push_call(struct fault_builder *b, struct thread_state *t,
+		      uint32_t func)
 {
 	struct fault *f = &t->fault;
 	struct fault_node *n;
-	int parent = rel > 0 ? t->open[rel - 1] : NO_NODE;
+	int parent = t->sp ? t->stack[t->sp - 1] : NO_NODE;
 
-	t->cur_rel = rel;
-	if (f->nr_nodes >= FAULT_MAX_NODES || (rel > 0 && parent == NO_NODE)) {
+	if (t->sp >= MAX_STACK) {
 		f->truncated++;
-		t->open[rel] = NO_NODE;
+		t->overflow++;		/* calls deeper than the stack */
+		return;
+	}
+	t->stack_func[t->sp] = func;
+	if (f->nr_nodes >= FAULT_MAX_NODES || (t->sp && parent == NO_NODE)) {
+		f->truncated++;
+		t->stack[t->sp++] = NO_NODE;
 		return;
 	}
 	n = &f->nodes[f->nr_nodes];
 	memset(n, 0, sizeof(*n));
 	n->func = func;
 	n->phase = phase_of(b, func);
-	n->depth = (uint16_t)rel;
+	n->depth = (uint16_t)t->sp;
 	n->parent = parent == NO_NODE ? FAULT_NO_PARENT : (uint16_t)parent;
-	t->open[rel] = (int)f->nr_nodes++;
-}
-
-/*
- * A call can appear deeper than its caller + 1: frames in between were not
- * traced (notrace code, or an interrupt's entry path with funcgraph-irqs
- * off, whose first traced function is irq_enter_rcu). Its parent is the
- * deepest open call, so the skipped depths point there.
- */
-static void bridge_gap(struct thread_state *t, int rel)
-{
-	int k, parent = t->cur_rel >= 0 ? t->open[t->cur_rel] : NO_NODE;
-
-	for (k = t->cur_rel + 1; k < rel; k++)
-		t->open[k] = parent;
+	t->stack[t->sp++] = (int)f->nr_nodes++;
 }
 
 static void on_call_entry(struct fault_builder *b, struct thread_state *t,
-		     const struct trace_record *rec)
+			  const struct trace_record *rec)
 {
 	uint32_t func = symbols_resolve(b->cfg.syms, rec->func);
-	int rel;
 
 	if (t->in_fault) {
-		rel = rec->depth - t->root_depth;
-		if (rel > 0 && rel < MAX_REL_DEPTH) {
-			bridge_gap(t, rel);
-			add_node(b, t, func, rel);
-			return;
-		}
-		if (rel >= MAX_REL_DEPTH) {
-			t->fault.truncated++;
+		if (rec->depth > t->root_depth) {
+			push_call(b, t, func);
 			return;
 		}
 		abort_fault(b, t);	/* the root's exit was lost */
@@ -335,36 +330,53 @@ static void on_call_entry(struct fault_builder *b, struct thread_state *t,
 	start_fault(b, t, rec);
 	t->root_depth = rec->depth;
 	t->fault.has_tree = true;
-	add_node(b, t, func, 0);
+	push_call(b, t, func);
+}
+
+/* Stack slot of the innermost open call of @func, or -1. */
+static int find_open(const struct thread_state *t, uint32_t func)
+{
+	int k;
+
+	for (k = t->sp - 1; k >= 0; k--)
+		if (t->stack_func[k] == func)
+			return k;
+	return -1;
 }
 
 static void on_call_exit(struct fault_builder *b, struct thread_state *t,
-		    const struct trace_record *rec)
+			 const struct trace_record *rec)
 {
 	struct fault *f = &t->fault;
-	int rel = rec->depth - t->root_depth, idx;
-	struct fault_node *n;
+	uint32_t func;
+	int k, idx;
 
-	if (!t->in_fault || rel >= MAX_REL_DEPTH)
+	if (!t->in_fault)
 		return;
-	if (rel < 0 || rel > t->cur_rel) {
-		b->stats.unmatched++;
-		abort_fault(b, t);
+	if (t->overflow) {
+		t->overflow--;
 		return;
 	}
-	idx = t->open[rel];
-	t->cur_rel = rel - 1;
-	if (idx == NO_NODE)
+	func = symbols_resolve(b->cfg.syms, rec->func);
+	k = find_open(t, func);
+	if (k < 0) {
+		/* entered before the fault began (or its entry was lost) */
+		b->stats.unmatched++;
 		return;
-	n = &f->nodes[idx];
-	if (n->func != symbols_resolve(b->cfg.syms, rec->func)) {
+	}
+	if (k != t->sp - 1) {
+		/* calls above it never returned in the trace */
 		b->stats.unmatched++;
 		f->complete = false;
 	}
-	n->calltime = rec->calltime;
-	n->rettime = rec->rettime;
-	if (rel == 0) {
-		f->delay_ns = fault_node_duration(n);
+	t->sp = k;
+	idx = t->stack[k];
+	if (idx == NO_NODE)
+		return;
+	f->nodes[idx].calltime = rec->calltime;
+	f->nodes[idx].rettime = rec->rettime;
+	if (k == 0) {
+		f->delay_ns = fault_node_duration(&f->nodes[idx]);
 		end_fault(b, t);
 	}
 }
@@ -398,6 +410,8 @@ static void on_memslot(struct thread_state *t, const struct trace_record *rec)
 	struct fault *f = &t->fault;
 	uint64_t gfn = rec->addr >> 12;
 
+	if (f->memslot >= 0)
+		return;	/* the fault-in came first; later calls prefetch */
 	f->memslot = rec->slot_id;
 	if (gfn >= rec->base_gfn)
 		f->hva = rec->uaddr + ((gfn - rec->base_gfn) << 12);

@@ -274,6 +274,39 @@ TEST(untraced_frames_between_calls_keep_the_fault_complete)
 	fault_builder_free(b);
 }
 
+TEST(interrupt_shown_at_the_depth_of_the_interrupted_call)
+{
+	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
+
+	/* seen on 6.1: handlers of an interrupt taken while A_MAP was being
+	 * entered are reported at A_MAP's own depth */
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, ent(1, 0, A_MAP, 1));
+	feed(b, ent(1, 0, A_RUN, 1));
+	feed(b, ext(1, 0, A_RUN, 1, 20, 25));
+	feed(b, ext(1, 0, A_MAP, 1, 10, 40));
+	feed(b, ext(1, 0, A_ROOT, 0, 5, 60));
+	CHECK_EQ(nr_emitted, 1);
+	CHECK(last.complete);
+	CHECK_EQ(last.nodes[2].parent, 1);
+	CHECK_EQ(last.nodes[1].rettime, 40);
+	CHECK_EQ(last.delay_ns, 55);
+	fault_builder_free(b);
+}
+
+TEST(exit_of_a_call_entered_before_the_fault_is_ignored)
+{
+	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
+
+	feed(b, ent(1, 0, A_ROOT, 2));
+	feed(b, ext(1, 0, A_FAST, 3, 1, 2));	/* no open A_FAST */
+	feed(b, ext(1, 0, A_ROOT, 2, 5, 60));
+	CHECK_EQ(nr_emitted, 1);
+	CHECK(last.complete);
+	CHECK_EQ(fault_builder_stats(b)->unmatched, 1);
+	fault_builder_free(b);
+}
+
 TEST(count_rises_for_refaults_on_the_same_page)
 {
 	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
@@ -373,6 +406,8 @@ int main(void)
 	RUN(lost_events_mark_open_fault_incomplete);
 	RUN(lost_root_exit_closes_fault_as_incomplete);
 	RUN(untraced_frames_between_calls_keep_the_fault_complete);
+	RUN(interrupt_shown_at_the_depth_of_the_interrupted_call);
+	RUN(exit_of_a_call_entered_before_the_fault_is_ignored);
 	RUN(count_rises_for_refaults_on_the_same_page);
 	RUN(events_only_delay_runs_to_next_kvm_entry);
 	RUN(huge_trees_are_truncated_but_timed);

@@ -73,6 +73,11 @@ elif [ -n "$builddir" ]; then
 		rm -rf "$stage"
 		mkdir -p "$stage"
 		if ${MAKE:-make} -C "$builddir" install DESTDIR="$stage" >"$cache/make-install.log" 2>&1; then
+			# unit tests that need a kernel with function_graph run in the guest
+			if [ -x "$builddir/tests/unit/test_tracing_session" ]; then
+				mkdir -p "$stage/usr/local/libexec/kvmmmu-graph/tests"
+				cp "$builddir/tests/unit/test_tracing_session" "$stage/usr/local/libexec/kvmmmu-graph/tests/"
+			fi
 			pass "stage: make install DESTDIR"
 			destdir=$stage
 		else
@@ -115,6 +120,9 @@ profiler_checks() {
 		return
 	fi
 	pass "$k: profiler scenario"
+	# MEM_SLOTID and HVA must be there wherever `check` offers the probe
+	local ms=
+	grep -qE '^  MEM_SLOTID, HVA +yes' "$out/check.txt" && ms=--memslot
 	for s in "${strategies[@]}"; do
 		d=$out/$s
 		if [ -f "$d/unavailable" ]; then
@@ -130,7 +138,7 @@ profiler_checks() {
 			continue
 		fi
 		echo "   $k $s ($(cat "$d/seconds") s in the guest):"
-		if python3 "$srcdir/tests/cli/check_oracle.py" --live "$d/faultgen.json" "$d/faults.jsonl" >"$d/oracle.txt" 2>&1; then
+		if python3 "$srcdir/tests/cli/check_oracle.py" --live "$d/faultgen.json" "$d/faults.jsonl" $ms >"$d/oracle.txt" 2>&1; then
 			pass "$k: $s strategy agrees with KVM's counters"
 		else
 			fail "$k: $s strategy agrees with KVM's counters" "$(grep DIFF "$d/oracle.txt" | tr '\n' ' ')"
@@ -139,7 +147,7 @@ profiler_checks() {
 	done
 	d=$out/vm-pid
 	if [ "$(cat "$d/rc" 2>/dev/null)" = 3 ] && grep -q "exited during the trace" "$d/stderr.txt" &&
-		python3 "$srcdir/tests/cli/check_oracle.py" --live "$d/faultgen.json" "$d/faults.jsonl" >"$d/oracle.txt" 2>&1; then
+		python3 "$srcdir/tests/cli/check_oracle.py" --live "$d/faultgen.json" "$d/faults.jsonl" $ms >"$d/oracle.txt" 2>&1; then
 		pass "$k: --vm PID follows the VM's threads until it exits (status 3)"
 	else
 		fail "$k: --vm PID follows the VM's threads until it exits (status 3)" \
@@ -150,6 +158,36 @@ profiler_checks() {
 		pass "$k: --tree, breakdown, --folded and --svg run"
 	else
 		fail "$k: --tree, breakdown, --folded and --svg run" "rc $(cat "$out/tree/rc" 2>/dev/null)"
+	fi
+	d=$out/exec
+	if [ "$(cat "$d/rc" 2>/dev/null)" = 0 ] && grep -q '"error_type":"Exec"' "$d/faults.jsonl" &&
+		python3 "$srcdir/tests/cli/check_oracle.py" --live "$d/faultgen.json" "$d/faults.jsonl" $ms >"$d/oracle.txt" 2>&1; then
+		pass "$k: --access exec: first touches of new pages are Exec faults"
+	else
+		fail "$k: --access exec: first touches of new pages are Exec faults" \
+			"rc $(cat "$d/rc" 2>/dev/null): $(grep DIFF "$d/oracle.txt" 2>/dev/null | tr '\n' ' ')"
+	fi
+	d=$out/signals
+	if [ "$(cat "$d/INT.rc" 2>/dev/null)" = 0 ] && grep -q Summary "$d/INT.out"; then
+		pass "$k: SIGINT ends a run with its summary (status 0)"
+	else
+		fail "$k: SIGINT ends a run with its summary (status 0)" "rc $(cat "$d/INT.rc" 2>/dev/null): $(head -c 200 "$d/INT.err")"
+	fi
+	if [ "$(cat "$d/next.rc" 2>/dev/null)" = 0 ] && grep -q "cleaned up after an earlier run" "$d/next.err"; then
+		pass "$k: the run after a SIGKILLed one cleans up and says so"
+	else
+		fail "$k: the run after a SIGKILLed one cleans up and says so" "rc $(cat "$d/next.rc" 2>/dev/null): $(head -c 300 "$d/next.err")"
+	fi
+	if [ -f "$out/unit-tracing-session.txt" ]; then
+		grep -E '^(PASS|FAIL|SKIP):' "$out/unit-tracing-session.txt" | sed "s/^\([A-Z]*\): /\1: $k: /" |
+			while read -r line; do echo "$line"; done >"$out/unit.lines"
+		while read -r line; do
+			case "$line" in
+			PASS:*) pass "${line#PASS: }" ;;
+			FAIL:*) fail "${line#FAIL: }" "in the guest" ;;
+			SKIP:*) skip "${line#SKIP: }" "in the guest" ;;
+			esac
+		done <"$out/unit.lines"
 	fi
 	if diff -u "$out/tracefs-before.txt" "$out/tracefs-after.txt" >"$out/tracefs.diff"; then
 		pass "$k: tracefs state restored after every run"

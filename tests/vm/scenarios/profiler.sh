@@ -28,7 +28,8 @@ tracefs_state() {
 	echo "buffer_pages=$(( ($(buffer_kb_effective) * 1024 + 4079) / 4080 ))"
 	for f in current_tracer set_event set_graph_function set_ftrace_pid \
 		set_event_pid trace_clock tracing_on \
-		options/function-fork options/event-fork options/funcgraph-irqs; do
+		options/function-fork options/event-fork options/funcgraph-irqs \
+		kprobe_events; do
 		echo "$f=$(tr '\n' ' ' <"$T/$f" 2>/dev/null)"
 	done
 	echo "instances=$(ls "$T/instances" | tr '\n' ' ')"
@@ -65,6 +66,13 @@ for s in global instance events-only; do
 	fi
 done
 
+# --access exec: every first touch is an instruction fetch (ERROR_TYPE Exec).
+mkdir -p "$R/exec"
+"$G" --json -- "$FG" --pages 8 --pages2 4 --access exec \
+	--json "$R/exec/faultgen.json" >"$R/exec/faults.jsonl" 2>"$R/exec/stderr.txt"
+echo $? >"$R/exec/rc"
+log "exec: rc $(cat "$R/exec/rc"), $(grep -c '"Exec"' "$R/exec/faults.jsonl") Exec faults"
+
 # Views on one run: trees, folded stacks, SVG, breakdown.
 mkdir -p "$R/tree"
 # shellcheck disable=SC2086
@@ -96,5 +104,38 @@ wait "$gpid"
 echo $? >"$R/vm-pid/rc"
 log "vm-pid: rc $(cat "$R/vm-pid/rc"): $(cat "$R/vm-pid/stderr.txt")"
 
+# Signals: SIGINT ends a run cleanly; after SIGKILL the next run cleans up.
+mkdir -p "$R/signals"
+rm -f /tmp/never
+"$FG" --pages 4 --wait-file /tmp/never --json /dev/null 2>"$R/signals/fg.err" &
+fpid=$!
+n=0
+while [ "$n" -lt 100 ] && ! grep -q ready "$R/signals/fg.err"; do
+	sleep 0.1; n=$((n + 1))
+done
+for sig in INT KILL; do
+	"$G" --summary-only --vm "$fpid" >"$R/signals/$sig.out" 2>"$R/signals/$sig.err" &
+	gpid=$!
+	n=0
+	while [ "$n" -lt 600 ] && ! grep -q "tracing PID" "$R/signals/$sig.err"; do
+		sleep 0.1; n=$((n + 1))
+	done
+	kill -"$sig" "$gpid"
+	wait "$gpid"
+	echo $? >"$R/signals/$sig.rc"
+done
+tracefs_state >"$R/signals/after-kill.txt"
+"$G" --summary-only -d 1 --vm "$fpid" >"$R/signals/next.out" 2>"$R/signals/next.err"
+echo $? >"$R/signals/next.rc"
+kill "$fpid"
+wait "$fpid" 2>/dev/null
+
 tracefs_state >"$R/tracefs-after.txt"
+
+# The tracefs session unit tests need function_graph: run them here too.
+UT=/usr/local/libexec/kvmmmu-graph/tests/test_tracing_session
+if [ -x "$UT" ]; then
+	"$UT" >"$R/unit-tracing-session.txt" 2>&1
+	echo "rc=$?" >>"$R/unit-tracing-session.txt"
+fi
 exit 0
