@@ -167,6 +167,7 @@ profiler_checks() {
 		fail "$k: --access exec: first touches of new pages are Exec faults" \
 			"rc $(cat "$d/rc" 2>/dev/null): $(grep DIFF "$d/oracle.txt" 2>/dev/null | tr '\n' ' ')"
 	fi
+	svg_checks "$k" "$out"
 	d=$out/signals
 	if [ "$(cat "$d/INT.rc" 2>/dev/null)" = 0 ] && grep -q Summary "$d/INT.out"; then
 		pass "$k: SIGINT ends a run with its summary (status 0)"
@@ -223,6 +224,42 @@ replay_checks() {
 		fail "$k: $c" "$(tr '\n' ' ' <"$out/durations.txt")"
 	fi
 	sed 's/^/      /' "$out/durations.txt"
+}
+
+# svg_checks KERNEL OUT: the flame graph of a real run, rendered in
+# headless Chromium: root and phase frames present, total == folded sum.
+svg_checks() {
+	local k=$1 out=$2 s svg dom browser want missing='' total folded c
+	c="$k: SVG flame graph of a real run renders its root and phases"
+	browser=$(command -v chromium || command -v chromium-browser || true)
+	for s in global instance; do
+		[ -s "$out/$s/flame.svg" ] && svg=$out/$s/flame.svg
+	done
+	if [ -z "$browser" ] || [ -z "${svg:-}" ]; then
+		skip "$c" "${browser:+no flame.svg}${browser:-chromium not installed}"
+		return
+	fi
+	dom=${svg%.svg}.dom.html
+	timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --disable-sync --no-first-run --hide-scrollbars \
+		--user-data-dir="$(mktemp -d)" --dump-dom "file://$svg" >"$dom" 2>/dev/null
+	timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --disable-sync --no-first-run --hide-scrollbars \
+		--user-data-dir="$(mktemp -d)" --window-size=1400,900 --screenshot="${svg%.svg}.png" \
+		"file://$svg" >/dev/null 2>&1
+	for want in 'data-ready="[1-9]' 'data-name="kvm_mmu_page_fault"' \
+		'data-phase="faultin"' 'data-phase="map"' 'data-phase="fast_path"' 'data-phase="gup"'; do
+		grep -q -- "$want" "$dom" || missing="$missing $want"
+	done
+	total=$(sed -n 's/.*data-total-ns="\([0-9]*\)".*/\1/p' "$svg" | head -n1)
+	folded=$(awk '{ s += $NF } END { print s }' "${svg%flame.svg}folded.txt")
+	[ "$total" = "$folded" ] || missing="$missing total-ns=$total!=folded=$folded"
+	if [ -z "$missing" ]; then
+		pass "$c"
+	else
+		fail "$c" "missing:$missing"
+	fi
+	echo "   screenshot: ${svg%.svg}.png"
 }
 
 raw_checks() {
