@@ -9,6 +9,14 @@
 #   allow  FILTER           set_ftrace_filter lines for the instance
 #                           strategy (created instances have no
 #                           set_graph_function)
+#   memslot_probe FUNC slot=$argN gfn=$argM | FUNC fault=$argN
+#                           where the kprobe event kvmmmu_graph/memslot
+#                           reads each fault's memslot (id, base_gfn,
+#                           userspace_addr -> MEM_SLOTID and HVA): FUNC's
+#                           argument N is a struct kvm_memory_slot * (and
+#                           M the gfn), or a struct kvm_page_fault *.
+#                           Offsets come from the kernel's BTF. The first
+#                           FUNC this kernel can trace wins.
 name kvm-x86
 
 # kvm_mmu_page_fault, not kvm_tdp_page_fault: MMIO faults answered from
@@ -33,6 +41,17 @@ event kvmmmu/kvm_mmu_spte_requested
 event kvmmmu/fast_page_fault
 event kvmmmu/handle_mmio_page_fault
 event kvmmmu/kvm_mmu_set_spte
+
+# Fault-in of a backed gfn: normal faults. Fast-path faults never fault
+# in a pfn and MMIO faults have no memslot: no memslot/HVA. Linux 6.1 .. 6.12:
+# kvm_faultin_pfn -> __gfn_to_pfn_memslot(slot, gfn, ...), exported.
+# 6.13 renamed x86's __kvm_faultin_pfn(vcpu, fault) to
+# __kvm_mmu_faultin_pfn and gave the name to kvm_main.c's
+# __kvm_faultin_pfn(slot, gfn, ...), which replaced __gfn_to_pfn_memslot.
+memslot_probe __gfn_to_pfn_memslot  slot=$arg1 gfn=$arg2
+memslot_probe __kvm_faultin_pfn     slot=$arg1 gfn=$arg2
+memslot_probe __kvm_mmu_faultin_pfn fault=$arg2
+memslot_probe kvm_mmu_faultin_pfn   fault=$arg2
 
 allow :mod:kvm
 allow :mod:kvm_amd

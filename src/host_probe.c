@@ -293,6 +293,7 @@ static void probe_events(struct host_caps *c, const struct profile *prof)
 
 	c->ev_page_fault = event_present("kvm/kvm_page_fault");
 	c->ev_entry = event_present("kvm/kvm_entry");
+	c->ev_spte_requested = event_present("kvmmmu/kvm_mmu_spte_requested");
 	for (i = 0; i < c->nr_events; i++)
 		c->event_present[i] = event_present(profile_event(prof, i));
 }
@@ -448,6 +449,8 @@ int host_probe(struct host_caps *caps, const struct profile *prof)
 	probe_functions(c, prof);
 	probe_events(c, prof);
 	probe_features(c);
+	if (prof)
+		memslot_probe_plan(prof, &c->memslot);
 	busy = tracing_instance_in_use(NULL, c->top_busy_why,
 				       sizeof(c->top_busy_why));
 	c->top_busy = busy != 0;
@@ -741,6 +744,26 @@ static void print_features(FILE *out, const struct host_caps *c)
 	    "unknown (no /sys/kernel/security/lockdown)");
 }
 
+/* Where the PFN, MEM_SLOTID/HVA and ERROR_TYPE columns come from. */
+static void print_columns(FILE *out, const struct host_caps *c)
+{
+	const struct memslot_plan *m = &c->memslot;
+
+	fprintf(out, "columns\n");
+	row(out, "PFN", yes_no(c->ev_spte_requested), "%s",
+	    c->ev_spte_requested ? "kvmmmu:kvm_mmu_spte_requested event" :
+	    "no kvmmmu:kvm_mmu_spte_requested event");
+	if (m->ok)
+		row(out, "MEM_SLOTID, HVA", "yes", "kprobe on %s with BTF "
+		    "offsets: %s", m->site.func, m->def);
+	else
+		row(out, "MEM_SLOTID, HVA", "no", "%s", m->why);
+	row(out, "ERROR_TYPE", yes_no(c->ev_page_fault), "%s decoder of "
+	    "kvm:kvm_page_fault error_code%s", c->vendor == VENDOR_INTEL ?
+	    "Intel EPT exit qualification" : "AMD NPF error code",
+	    c->vendor == VENDOR_UNKNOWN ? " (vendor unknown: AMD assumed)" : "");
+}
+
 static void print_strategies(FILE *out, const struct host_caps *c)
 {
 	static const enum capture_strategy all[] = {
@@ -776,5 +799,7 @@ void host_caps_print(FILE *out, const struct host_caps *caps,
 	print_kvm(out, caps);
 	if (readable)
 		print_features(out, caps);
+	if (readable && prof)
+		print_columns(out, caps);
 	print_strategies(out, caps);
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "memslot_probe.h"
 #include "profile.h"
 #include "tracing_session.h"
 
@@ -90,6 +91,10 @@ struct host_caps {
 	bool dynamic_events;
 	bool fprobe;			/* "f[:[" in the README */
 	char lockdown[32];		/* current lockdown mode, "" if none */
+
+	/* sources of the PFN and MEM_SLOTID/HVA columns */
+	bool ev_spte_requested;		/* kvmmmu:kvm_mmu_spte_requested */
+	struct memslot_plan memslot;	/* the memslot kprobe (with a profile) */
 
 	/* the top level */
 	bool top_busy;

@@ -21,6 +21,7 @@
 #include "capture.h"
 #include "config.h"
 #include "host_probe.h"
+#include "memslot_probe.h"
 #include "params.h"
 #include "profile.h"
 #include "recording.h"
@@ -193,6 +194,7 @@ struct run {
 	struct symbols *syms;
 	struct thread_names *names;
 	struct tracing_session *session;
+	struct memslot_probe *memslot;
 	const char *strategy;
 	int pid;
 };
@@ -483,6 +485,42 @@ static int live_capture(struct run *run, enum capture_strategy strategy)
 	return r;
 }
 
+/* ---- memslot and HVA (a kprobe event; never fails the run) ---- */
+
+static void memslot_unavailable(const char *why)
+{
+	fprintf(stderr, "kvmmmu-graph: memslot/HVA unavailable: %s\n", why);
+}
+
+/* Before the event formats are loaded, so that the decoder sees it. */
+static void create_memslot_probe(struct run *run)
+{
+	char why[1024];
+
+	if (!run->p->no_memslot &&
+	    memslot_probe_create(run->prof, &run->memslot, why, sizeof(why)))
+		memslot_unavailable(why);
+}
+
+/* After the session's own events: global clears set_event first. */
+static void enable_memslot_probe(struct run *run)
+{
+	char why[256];
+	int r;
+
+	if (!run->memslot)
+		return;
+	r = memslot_probe_enable(run->memslot,
+				 tracing_session_instance(run->session));
+	if (!r)
+		return;
+	snprintf(why, sizeof(why), "cannot enable %s/%s: %s",
+		 MEMSLOT_EVENT_SYSTEM, MEMSLOT_EVENT_NAME, strerror(-r));
+	memslot_unavailable(why);
+	memslot_probe_remove(run->memslot);
+	run->memslot = NULL;
+}
+
 static int cmd_trace(const struct params *p)
 {
 	struct run run = { .p = p };
@@ -509,13 +547,18 @@ static int cmd_trace(const struct params *p)
 	if (!ret)
 		ret = open_report(&run);
 	if (!ret)
+		create_memslot_probe(&run);
+	if (!ret)
 		ret = start_session(&run, strategy);
+	if (!ret)
+		enable_memslot_probe(&run);
 	if (!ret)
 		ret = live_capture(&run, strategy);
 	/* open per-CPU buffer files would keep the instance busy */
 	capture_close(run.capture);
 	run.capture = NULL;
 	tracing_session_end(run.session);
+	memslot_probe_remove(run.memslot);	/* after its instance is gone */
 	if (p->mode == MODE_TRACE_CMD && ret && run.pid > 0)
 		kill(run.pid, SIGKILL);
 	run_free(&run);

@@ -14,7 +14,7 @@
 enum long_only {
 	OPT_SUMMARY_ONLY = 256, OPT_TREE, OPT_JSON, OPT_VCPU, OPT_PROFILE,
 	OPT_STRATEGY, OPT_FORCE, OPT_INPUT, OPT_FOLDED, OPT_FOLDED_BY,
-	OPT_SVG, OPT_TOP, OPT_VENDOR, OPT_RECORD,
+	OPT_SVG, OPT_TOP, OPT_VENDOR, OPT_RECORD, OPT_NO_MEMSLOT,
 };
 
 static const struct option long_options[] = {
@@ -36,6 +36,7 @@ static const struct option long_options[] = {
 	{ "top",	  required_argument, NULL, OPT_TOP },
 	{ "vendor",	  required_argument, NULL, OPT_VENDOR },
 	{ "record",	  required_argument, NULL, OPT_RECORD },
+	{ "no-memslot",	  no_argument,	     NULL, OPT_NO_MEMSLOT },
 	{ "help",	  no_argument,	     NULL, 'h' },
 	{ "version",	  no_argument,	     NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -76,6 +77,7 @@ void params_usage(FILE *out)
 "      --strategy NAME     global, instance or events-only (default: probe)\n"
 "      --force             use the top-level instance even if it is busy\n"
 "      --record DIR        also save the raw capture in DIR (for --input)\n"
+"      --no-memslot        no memslot/HVA kprobe (MEM_SLOTID and HVA stay -)\n"
 "      --vendor amd|intel  how to read error codes of a recording\n"
 "  -h, --help              this text\n"
 "  -V, --version           version\n", out);
@@ -206,6 +208,7 @@ static int parse_simple(struct params *p, int opt, const char *arg)
 	case OPT_FOLDED:	p->folded_path = arg; break;
 	case OPT_SVG:		p->svg_path = arg; break;
 	case OPT_RECORD:	p->record_dir = arg; break;
+	case OPT_NO_MEMSLOT:	p->no_memslot = true; break;
 	case OPT_INPUT:
 		p->input_dir = arg;
 		p->mode = MODE_REPLAY;

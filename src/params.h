@@ -48,6 +48,7 @@ struct params {
 	int top_n;
 	const char *vendor;		/* "amd"/"intel" override for replays */
 	const char *record_dir;		/* --record: save the raw capture */
+	bool no_memslot;		/* --no-memslot: no memslot kprobe */
 };
 
 /**

@@ -8,6 +8,8 @@
  *	phase  LABEL FUNC [FUNC...]	(the names FUNC has on other kernels)
  *	event  SYSTEM/EVENT, or SYSTEM alone for all its events
  *	allow  FILTER			(set_ftrace_filter expression)
+ *	memslot_probe FUNC slot=$argN gfn=$argM, or FUNC fault=$argN
+ *					(memslot_probe.c parses and uses them)
  */
 #include <ctype.h>
 #include <errno.h>
@@ -34,6 +36,7 @@ struct profile {
 	struct word_list roots;
 	struct word_list events;
 	struct word_list allow;
+	struct word_list memslot;	/* "FUNC key=$argN..." per directive */
 };
 
 static void set_err(char *err, int errlen, const char *fmt, ...)
@@ -75,6 +78,7 @@ void profile_free(struct profile *prof)
 	list_free(&prof->roots);
 	list_free(&prof->events);
 	list_free(&prof->allow);
+	list_free(&prof->memslot);
 	free(prof);
 }
 
@@ -113,6 +117,23 @@ static int add_words(struct word_list *l, char **args, int nargs)
 	return 0;
 }
 
+/* One memslot_probe directive, kept as one string "FUNC key=$argN...". */
+static int add_memslot_probe(struct word_list *l, char **args, int nargs)
+{
+	char spec[512] = "";
+	int i;
+
+	if (nargs < 2)
+		return -EINVAL;
+	for (i = 1; i < nargs; i++)
+		if (!strchr(args[i], '='))
+			return -EINVAL;
+	for (i = 0; i < nargs; i++)
+		snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec),
+			 "%s%s", i ? " " : "", args[i]);
+	return list_add(l, spec, PROFILE_NO_PHASE);
+}
+
 static int apply_directive(struct profile *prof, char **w, int n)
 {
 	if (!strcmp(w[0], "name")) {
@@ -129,6 +150,8 @@ static int apply_directive(struct profile *prof, char **w, int n)
 		return add_words(&prof->events, w + 1, n - 1);
 	if (!strcmp(w[0], "allow"))
 		return add_words(&prof->allow, w + 1, n - 1);
+	if (!strcmp(w[0], "memslot_probe"))
+		return add_memslot_probe(&prof->memslot, w + 1, n - 1);
 	return -ENOENT;
 }
 
@@ -262,4 +285,14 @@ unsigned int profile_nr_allow(const struct profile *prof)
 const char *profile_allow(const struct profile *prof, unsigned int i)
 {
 	return i < prof->allow.nr ? prof->allow.words[i] : NULL;
+}
+
+unsigned int profile_nr_memslot_probes(const struct profile *prof)
+{
+	return prof->memslot.nr;
+}
+
+const char *profile_memslot_probe(const struct profile *prof, unsigned int i)
+{
+	return i < prof->memslot.nr ? prof->memslot.words[i] : NULL;
 }

@@ -48,4 +48,22 @@ unsigned int profile_nr_allow(const struct profile *prof);
 /* set_ftrace_filter expressions for the instance strategy */
 const char *profile_allow(const struct profile *prof, unsigned int i);
 
+/**
+ * profile_nr_memslot_probes() - number of memslot_probe directives
+ * @prof:	profile
+ *
+ * Return: how many functions the memslot/HVA probe may use.
+ */
+unsigned int profile_nr_memslot_probes(const struct profile *prof);
+
+/**
+ * profile_memslot_probe() - one memslot_probe directive, in file order
+ * @prof:	profile
+ * @i:		index, below profile_nr_memslot_probes()
+ *
+ * Return: "FUNC key=value..." as written (memslot_site_parse() reads
+ * it), or NULL.
+ */
+const char *profile_memslot_probe(const struct profile *prof, unsigned int i);
+
 #endif /* KVMMMU_PROFILE_H */

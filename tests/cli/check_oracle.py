@@ -2,7 +2,10 @@
 """Compare kvmmmu-graph --json output with KVM's own counters.
 
   check_oracle.py FIXTURE_DIR OUT.jsonl     replay of a recording
-  check_oracle.py --live FAULTGEN.json OUT.jsonl
+  check_oracle.py --live FAULTGEN.json OUT.jsonl [--memslot]
+
+--memslot: the run had the kvmmmu_graph/memslot probe (so did a recording
+with its format file): MEM_SLOTID/HVA must be there, not skipped.
 
 FAULTGEN.json is what kvmmmu-faultgen printed: its scenario, memslots,
 touched GPA ranges and KVM's counters read through KVM_GET_STATS_FD.
@@ -36,12 +39,147 @@ def expected_pages(fg, slot_id):
     return pages
 
 
+def slot_of(fg, gpa):
+    for s in fg["slots"]:
+        base = int(s["gpa"], 16)
+        if base <= gpa < base + s["size"]:
+            return s
+    return None
+
+
+def hexnum(v):
+    return int(v, 16) if isinstance(v, str) else v
+
+
+ACCESS_TYPE = {"write": "Write", "read": "Read", "exec": "Exec"}
+
+
+def touches(fg):
+    """Per guest page of slots 1-2, the ERROR_TYPE of each touch in order:
+    the first touch is faultgen's access; a dirty-log re-write hits a page
+    that is mapped but write-protected: Write+Present."""
+    out = {}
+    for t in sorted(fg.get("touched", []), key=lambda t: t["pass"]):
+        if t["slot"] not in (1, 2):
+            continue
+        first = int(t["gpa_first"], 16)
+        want = ACCESS_TYPE[t["access"]] if t["pass"] == 1 else "Write+Present"
+        for i in range(t["pages"]):
+            out.setdefault(first + i * 4096, []).append(want)
+    return out
+
+
+def memslot_checks(fg, faults, check, required):
+    """MEM_SLOTID and HVA against faultgen's memslots, when the tool had
+    them (the kvmmmu_graph/memslot kprobe; fast-path faults look up no
+    pfn and have none)."""
+    backed = [x for x in faults if not x["mmio"] and x["gpa"]]
+    with_slot = [x for x in backed if x["memslot"] is not None]
+    mmio = [x for x in faults if x["mmio"]]
+    check("MMIO faults without HVA, PFN, memslot",
+          sum(1 for x in mmio if x["hva"] or x["pfn"] or x["memslot"] is not None), 0)
+    if not with_slot:
+        if required:
+            check("faults with memslot/HVA", 0, len(backed))
+        else:
+            print("skip: no memslot/HVA in the tool's output (no memslot probe)")
+        return
+    wrong = []
+    for x in with_slot:
+        gpa = int(x["gpa"], 16) & ~0xfff
+        s = slot_of(fg, gpa)
+        want = (s["id"], int(s["hva"], 16) + gpa - int(s["gpa"], 16)) if s else None
+        if (x["memslot"], hexnum(x["hva"])) != want:
+            wrong.append((x["gpa"], x["memslot"], x["hva"], want))
+    check(f"memslot id and HVA == faultgen's slot id and slot HVA + "
+          f"(GPA - slot GPA), {len(with_slot)} faults", len(wrong), 0)
+    for w in wrong[:5]:
+        print(f"     gpa {w[0]}: memslot {w[1]} hva {w[2]}, want {w[3]}")
+    normal = [x for x in backed if x["kind"] == "normal" and x["complete"]]
+    check("normal faults with memslot/HVA",
+          sum(1 for x in normal if x["memslot"] is not None), len(normal))
+    fast = [x for x in backed if x["kind"] == "fast"]
+    print(f"info: fast-path faults with memslot/HVA: "
+          f"{sum(1 for x in fast if x['memslot'] is not None)} of {len(fast)}")
+
+
+def pfn_checks(fg, faults, check):
+    """faultgen's pagemap PFNs, read after the run, against the PFN of the
+    last fault that mapped the page. Dirty logging does not move pages
+    (write protection and the fast-path fix keep the PFN); only a host
+    migration (compaction, KSM, THP collapse) between the fault and the
+    read could, and that would unmap the page and show as a new fault.
+    A page whose only fault is incomplete (lost events) has no PFN."""
+    last, cut = {}, set()
+    for x in sorted(faults, key=lambda x: x["ts_ns"]):
+        if not x["gpa"]:
+            continue
+        page = int(x["gpa"], 16) & ~0xfff
+        if x["pfn"]:
+            last[page] = int(x["pfn"], 16)
+        elif not x["complete"]:
+            cut.add(page)
+    samples = [p for p in fg.get("pfns", []) if p.get("pfn")]
+    if not samples:
+        print("skip: faultgen read no PFNs (pagemap needs CAP_SYS_ADMIN)")
+        return
+    pages = [(int(p["gpa"], 16), int(p["pfn"], 16)) for p in samples]
+    got = [(g, w, last[g]) for g, w in pages if g in last]
+    wrong = [(hex(g), hex(w), hex(t)) for g, w, t in got if t != w]
+    check(f"PFN == faultgen's pagemap PFN, {len(got)} of {len(pages)} "
+          f"sampled pages", len(wrong), 0)
+    for w in wrong[:5]:
+        print(f"     gpa {w[0]}: pagemap {w[1]}, tool {w[2]}")
+    check("sampled pages without a PFN (other than after an incomplete fault)",
+          sum(1 for g, _ in pages if g not in last and g not in cut), 0)
+
+
+def type_checks(fg, faults, check):
+    """ERROR_TYPE of every fault on a touched slot-1/2 page, by its COUNT,
+    and COUNT > 1 exactly on the pages touched twice (dirty log)."""
+    want = touches(fg)
+    typed, wrong, twice = 0, [], set()
+    for x in faults:
+        gpa = int(x["gpa"], 16) & ~0xfff if x["gpa"] else None
+        if gpa not in want:
+            continue
+        if x["count"] > 1:
+            twice.add(gpa)
+        seq = want[gpa]
+        exp = seq[x["count"] - 1] if x["count"] <= len(seq) else "no fault"
+        typed += 1
+        if x["error_type"] != exp:
+            wrong.append((x["gpa"], x["count"], x["error_type"], exp))
+    check(f"ERROR_TYPE of the {typed} slot-1/2 faults == faultgen's access "
+          f"(first touch) or Write+Present (dirty-log re-write)", len(wrong), 0)
+    for w in wrong[:5]:
+        print(f"     gpa {w[0]} count {w[1]}: {w[2]}, want {w[3]}")
+    again = {p for p, seq in want.items() if len(seq) > 1}
+    check("slot-1/2 pages with COUNT > 1 == pages touched twice (dirty log)",
+          sorted(twice) == sorted(again), True)
+    if twice != again:
+        print(f"     extra {sorted(hex(p) for p in twice - again)[:5]}, "
+              f"missing {sorted(hex(p) for p in again - twice)[:5]}")
+    mmio = fg.get("mmio", {})
+    if mmio.get("gpa"):
+        page = int(mmio["gpa"], 16) & ~0xfff
+        on = [x["error_type"] for x in faults
+              if x["gpa"] and int(x["gpa"], 16) & ~0xfff == page]
+        check("MMIO faults typed Read+Reserved(MMIO)",
+              on.count("Read+Reserved(MMIO)"), mmio.get("reads", 0))
+        check("MMIO faults typed Write+Reserved(MMIO)",
+              on.count("Write+Reserved(MMIO)"), mmio.get("writes", 0))
+
+
 def main(argv):
     live = argv[1] == "--live"
+    want_memslot = "--memslot" in argv
     if live:
         fg_path, out = argv[2], argv[3]
     else:
         fg_path, out = os.path.join(argv[1], "faultgen.json"), argv[2]
+        want_memslot |= os.path.exists(os.path.join(
+            argv[1], "events", "kvmmmu_graph", "memslot", "format"))
     with open(fg_path) as f:
         fg = json.load(f)
     faults, summary = load(out)
@@ -80,6 +218,9 @@ def main(argv):
         check("slot-2 fault pages == touched pages", sorted(seen) == sorted(want), True)
         if seen != want:
             print(f"     missing {len(want - seen)}, extra {len(seen - want)}")
+    type_checks(fg, faults, check)
+    pfn_checks(fg, faults, check)
+    memslot_checks(fg, faults, check, want_memslot)
     folded = os.path.join(os.path.dirname(out), "folded.txt")
     if os.path.exists(folded) and "events-only" not in summary.get("strategy", ""):
         total = 0

@@ -41,6 +41,7 @@ expect unknown_option 2 'unknown or incomplete option' -- "$G" --bogus
 expect bad_duration 2 "invalid value 'x' for --duration" -- "$G" -d x --vm 1
 expect bad_strategy 2 'for --strategy' -- "$G" --strategy magic --vm 1
 expect help 0 '--vm PID' -- "$G" --help
+expect help_no_memslot 0 '--no-memslot' -- "$G" --help
 expect version 0 '^kvmmmu-graph [0-9]' -- "$G" --version
 expect no_such_pid 1 'no process with PID 999999' -- "$G" --vm 999999
 sleep 30 & sleeper=$!
@@ -124,3 +125,15 @@ fi
 sed 's/^/    /' "$tmp/live.oracle" >&2
 if [ "$before" = "$after" ]; then pass live_restores_tracefs
 else fail live_restores_tracefs "top level or instances changed"; fi
+# MEM_SLOTID/HVA: what check says is what the run does, said once
+if grep -qE '^  MEM_SLOTID, HVA +no ' "$tmp/check.out"; then
+	n=$(grep -c 'memslot/HVA unavailable: ' "$tmp/live.err")
+	if [ "$n" = 1 ] && ! grep -q '"hva":"0x' "$tmp/live.jsonl"; then pass live_memslot_unavailable_said_once
+	else fail live_memslot_unavailable_said_once "$n lines: $(head -c 300 "$tmp/live.err")"; fi
+elif grep -qE '^  MEM_SLOTID, HVA +yes ' "$tmp/check.out"; then
+	if grep -q '"hva":"0x' "$tmp/live.jsonl" && ! grep -q 'memslot/HVA unavailable' "$tmp/live.err"; then
+		pass live_memslot_hva
+	else fail live_memslot_hva "no HVA: $(head -c 300 "$tmp/live.err")"; fi
+else
+	fail check_says_memslot_source "no 'MEM_SLOTID, HVA' line in check"
+fi

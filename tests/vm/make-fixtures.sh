@@ -1,5 +1,5 @@
 #!/bin/bash
-# make-fixtures.sh BUILDDIR: regenerate tests/data/<kernel>-<strategy>/,
+# make-fixtures.sh BUILDDIR: regenerate tests/data/<kernel>-<strategy>.tar.xz,
 # small recordings of real KVM faults made by kvmmmu-graph --record in the
 # QEMU test host (Debian 6.1 and 6.12), replayed by the unit and CLI tests.
 set -euo pipefail
@@ -16,8 +16,11 @@ for k in 6.1 6.12; do
 		--out "$out" --destdir "$stage" --cache "$cache" --timeout 600
 	for s in global instance events-only; do
 		[ -d "$out/$s" ] || continue
-		rm -rf "$top/tests/data/$k-$s"
+		rm -rf "$top/tests/data/$k-$s" "$top/tests/data/$k-$s.tar.xz"
 		cp -r "$out/$s" "$top/tests/data/$k-$s"
-		echo "tests/data/$k-$s: $(du -sk "$top/tests/data/$k-$s" | cut -f1) KiB"
+		tar --sort=name --owner=0 --group=0 --numeric-owner -cJf \
+			"$top/tests/data/$k-$s.tar.xz" -C "$top/tests/data" "$k-$s"
+		rm -rf "$top/tests/data/$k-$s"
+		echo "tests/data/$k-$s.tar.xz: $(du -k "$top/tests/data/$k-$s.tar.xz" | cut -f1) KiB"
 	done
 done

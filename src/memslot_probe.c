@@ -1,0 +1,628 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * memslot_probe.c - the kvmmmu_graph/memslot kprobe event: which function,
+ * which offsets (from BTF), its kprobe_events line, its life cycle.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "btf.h"
+#include "memslot_probe.h"
+#include "profile.h"
+#include "tracing_session.h"
+
+#define MAX_ARG_N	16
+#define BTF_VMLINUX	"/sys/kernel/btf/vmlinux"
+#define BTF_KVM		"/sys/kernel/btf/kvm"
+#define LOCKDOWN_FILE	"/sys/kernel/security/lockdown"
+#define PROBE_FILE	"kprobe_events"
+#define EVENT_DIR	"events/" MEMSLOT_EVENT_SYSTEM "/" MEMSLOT_EVENT_NAME
+
+struct memslot_probe {
+	struct memslot_site site;
+	char def[MEMSLOT_DEF_LEN];
+	bool top_enabled;	/* enabled in the top level by us */
+};
+
+static void set_msg(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!buf || !len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+/* Append "; " and a formatted part to a message. */
+static void add_msg(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used;
+	va_list ap;
+
+	if (!buf || !len)
+		return;
+	used = strnlen(buf, len);
+	if (used && used + 2 < len) {
+		memcpy(buf + used, "; ", 3);
+		used += 2;
+	}
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- the directive ---- */
+
+/* "$argN" -> N in 1..MAX_ARG_N, else 0 */
+static unsigned int arg_number(const char *s, size_t len)
+{
+	unsigned int n = 0;
+	size_t i;
+
+	if (len < 5 || len > 6 || strncmp(s, "$arg", 4))
+		return 0;
+	for (i = 4; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		n = n * 10 + (unsigned int)(s[i] - '0');
+	}
+	return n <= MAX_ARG_N ? n : 0;
+}
+
+/* One "key=$argN" word; 0 or -EINVAL. */
+static int parse_word(const char *w, size_t len, struct memslot_site *site)
+{
+	const char *eq = memchr(w, '=', len);
+	unsigned int *slot, n;
+	size_t klen;
+
+	if (!eq)
+		return -EINVAL;
+	klen = (size_t)(eq - w);
+	if (klen == 4 && !strncmp(w, "slot", 4))
+		slot = &site->slot_arg;
+	else if (klen == 3 && !strncmp(w, "gfn", 3))
+		slot = &site->gfn_arg;
+	else if (klen == 5 && !strncmp(w, "fault", 5))
+		slot = &site->fault_arg;
+	else
+		return -EINVAL;
+	n = arg_number(eq + 1, len - klen - 1);
+	if (!n || *slot)
+		return -EINVAL;
+	*slot = n;
+	return 0;
+}
+
+static bool valid_func(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || len >= MEMSLOT_FUNC_LEN)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!(s[i] == '_' || s[i] == '.' || (s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+			return false;
+	return true;
+}
+
+int memslot_site_parse(const char *spec, struct memslot_site *site)
+{
+	const char *p = spec;
+	size_t len;
+	bool first = true;
+
+	memset(site, 0, sizeof(*site));
+	while (p && *p) {
+		p += strspn(p, " \t");
+		len = strcspn(p, " \t");
+		if (!len)
+			break;
+		if (first && !valid_func(p, len))
+			return -EINVAL;
+		if (first)
+			memcpy(site->func, p, len);
+		else if (parse_word(p, len, site))
+			return -EINVAL;
+		first = false;
+		p += len;
+	}
+	if (!site->func[0])
+		return -EINVAL;
+	if (site->fault_arg)
+		return site->slot_arg || site->gfn_arg ? -EINVAL : 0;
+	return site->slot_arg && site->gfn_arg ? 0 : -EINVAL;
+}
+
+/* ---- offsets ---- */
+
+static int member(const struct btf *btf, const char *st, const char *m,
+		  unsigned int *off, unsigned int *size, char *why,
+		  size_t whylen)
+{
+	int ret = btf_member_offset(btf, st, m, off, size);
+
+	if (ret)
+		set_msg(why, whylen, "BTF has no %s.%s (%s)", st, m,
+			strerror(-ret));
+	return ret;
+}
+
+int memslot_offsets_from_btf(const struct btf *btf,
+			     struct memslot_offsets *off,
+			     char *why, size_t whylen)
+{
+	int ret;
+
+	memset(off, 0, sizeof(*off));
+	ret = member(btf, "kvm_memory_slot", "id", &off->id, &off->id_size,
+		     why, whylen);
+	if (!ret)
+		ret = member(btf, "kvm_memory_slot", "base_gfn", &off->base_gfn,
+			     &off->base_gfn_size, why, whylen);
+	if (!ret)
+		ret = member(btf, "kvm_memory_slot", "userspace_addr",
+			     &off->uaddr, &off->uaddr_size, why, whylen);
+	if (ret)
+		return ret;
+	off->have_fault =
+		!btf_member_offset(btf, "kvm_page_fault", "slot",
+				   &off->fault_slot, &off->fault_slot_size) &&
+		!btf_member_offset(btf, "kvm_page_fault", "gfn",
+				   &off->fault_gfn, &off->fault_gfn_size);
+	return 0;
+}
+
+/* ---- the kprobe_events line ---- */
+
+/* "s16", "u64"...: a fetch type for a member of @size bytes */
+static int fetch_type(unsigned int size, bool is_signed, char *buf,
+		      size_t len)
+{
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return -EOPNOTSUPP;
+	snprintf(buf, len, "%c%u", is_signed ? 's' : 'u', size * 8);
+	return 0;
+}
+
+/*
+ * @slot: fetch argument of the memslot pointer ("$arg1", "+40($arg2)"),
+ * @gfn: fetch argument of the gfn, with its type.
+ */
+static int format_line(const struct memslot_site *site,
+		       const struct memslot_offsets *off, const char *slot,
+		       const char *gfn, char *buf, size_t len)
+{
+	char tid[8], tbase[8], tuaddr[8];
+	int n;
+
+	if (fetch_type(off->id_size, true, tid, sizeof(tid)) ||
+	    fetch_type(off->base_gfn_size, false, tbase, sizeof(tbase)) ||
+	    fetch_type(off->uaddr_size, false, tuaddr, sizeof(tuaddr)))
+		return -EOPNOTSUPP;
+	n = snprintf(buf, len, "p:%s/%s %s slot_id=+%u(%s):%s "
+		     "base_gfn=+%u(%s):%s uaddr=+%u(%s):%s gfn=%s",
+		     MEMSLOT_EVENT_SYSTEM, MEMSLOT_EVENT_NAME, site->func,
+		     off->id, slot, tid, off->base_gfn, slot, tbase,
+		     off->uaddr, slot, tuaddr, gfn);
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+int memslot_probe_format(const struct memslot_site *site,
+			 const struct memslot_offsets *off,
+			 char *buf, size_t len)
+{
+	char slot[48], gfn[48], tgfn[8];
+
+	if (site->fault_arg) {
+		if (!off->have_fault || off->fault_slot_size != 8 ||
+		    fetch_type(off->fault_gfn_size, false, tgfn, sizeof(tgfn)))
+			return -EOPNOTSUPP;
+		snprintf(slot, sizeof(slot), "+%u($arg%u)", off->fault_slot,
+			 site->fault_arg);
+		snprintf(gfn, sizeof(gfn), "+%u($arg%u):%s", off->fault_gfn,
+			 site->fault_arg, tgfn);
+	} else {
+		snprintf(slot, sizeof(slot), "$arg%u", site->slot_arg);
+		snprintf(gfn, sizeof(gfn), "$arg%u:u64", site->gfn_arg);
+	}
+	return format_line(site, off, slot, gfn, buf, len);
+}
+
+/* ---- the choice ---- */
+
+int memslot_choose(const struct profile *prof,
+		   const struct memslot_offsets *off,
+		   memslot_try_fn try, void *ctx,
+		   struct memslot_site *site, char *def, size_t deflen,
+		   char *why, size_t whylen)
+{
+	unsigned int i, n = profile_nr_memslot_probes(prof);
+	const char *spec;
+	char one[256];
+	int ret = -ENOENT;
+
+	set_msg(why, whylen, "%s", "");
+	if (!n)
+		set_msg(why, whylen, "profile %s has no memslot_probe function",
+			profile_name(prof));
+	for (i = 0; i < n; i++) {
+		spec = profile_memslot_probe(prof, i);
+		ret = memslot_site_parse(spec, site);
+		if (ret) {
+			add_msg(why, whylen, "'%s': bad memslot_probe", spec);
+			continue;
+		}
+		ret = memslot_probe_format(site, off, def, deflen);
+		if (ret) {
+			add_msg(why, whylen, "%s: %s", site->func, ret == -ENOSPC ?
+				"definition too long" : "BTF lacks kvm_page_fault "
+				"slot/gfn");
+			continue;
+		}
+		one[0] = '\0';
+		ret = try(site, def, ctx, one, sizeof(one));
+		if (!ret)
+			return 0;
+		add_msg(why, whylen, "%s: %s", site->func, one);
+	}
+	return ret;
+}
+
+/* ---- the live kernel ---- */
+
+/* The traceable functions: available_filter_functions, else kallsyms. */
+struct func_list {
+	char *text;
+	bool from_kallsyms;
+};
+
+static int read_whole(const char *path, char **out)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap), *tmp;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || !buf) {
+		n = fd < 0 ? -errno : -ENOMEM;
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return (int)n;
+	}
+	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += (size_t)n;
+		if (cap - len > 1)
+			continue;
+		tmp = realloc(buf, cap * 2);
+		if (!tmp) {
+			n = -ENOMEM;
+			break;
+		}
+		buf = tmp;
+		cap *= 2;
+	}
+	if (n < 0)
+		n = n == -ENOMEM ? n : -errno;
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return (int)n;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	return 0;
+}
+
+static void func_list_load(struct func_list *fl)
+{
+	fl->from_kallsyms = false;
+	if (!tracing_read_file(NULL, "available_filter_functions", &fl->text))
+		return;
+	fl->text = NULL;
+	fl->from_kallsyms = true;
+	if (read_whole("/proc/kallsyms", &fl->text))
+		fl->text = NULL;
+}
+
+/* Is @name a whole word, followed by blank, '\t', '\n' or the end? */
+static bool has_name(const char *text, const char *name, bool kallsyms)
+{
+	size_t n = strlen(name);
+	const char *p;
+	char c;
+
+	for (p = text; p && (p = strstr(p, name)); p += n) {
+		c = p[n];
+		if (c && c != ' ' && c != '\t' && c != '\n')
+			continue;
+		if (!kallsyms && (p == text || p[-1] == '\n'))
+			return true;
+		if (kallsyms && p - text >= 3 && p[-1] == ' ' &&
+		    (p[-2] == 't' || p[-2] == 'T') && p[-3] == ' ')
+			return true;
+	}
+	return false;
+}
+
+static int traceable(const struct func_list *fl, const char *func,
+		     char *why, size_t whylen)
+{
+	if (!fl->text) {
+		set_msg(why, whylen, "cannot read available_filter_functions "
+			"or /proc/kallsyms");
+		return -EACCES;
+	}
+	if (has_name(fl->text, func, fl->from_kallsyms))
+		return 0;
+	set_msg(why, whylen, "not %s on this kernel", fl->from_kallsyms ?
+		"in kallsyms" : "traceable (available_filter_functions)");
+	return -ENOENT;
+}
+
+static void lockdown_mode(char *buf, size_t len)
+{
+	char line[128] = "", *b, *e;
+	FILE *f = fopen(LOCKDOWN_FILE, "re");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (fgets(line, sizeof(line), f)) {
+		b = strchr(line, '[');
+		e = b ? strchr(b, ']') : NULL;
+		if (b && e)
+			snprintf(buf, len, "%.*s", (int)(e - b - 1), b + 1);
+	}
+	fclose(f);
+}
+
+/* Kprobe events usable at all? */
+static int check_kprobes(char *why, size_t whylen)
+{
+	char mode[32];
+
+	if (!tracefs_tracing_dir()) {
+		set_msg(why, whylen, "tracefs is not mounted");
+		return -ENOENT;
+	}
+	if (!tracefs_file_exists(NULL, PROBE_FILE)) {
+		set_msg(why, whylen, "this kernel has no kprobe events (no "
+			"%s in tracefs)", PROBE_FILE);
+		return -EOPNOTSUPP;
+	}
+	lockdown_mode(mode, sizeof(mode));
+	if (!strcmp(mode, "confidentiality")) {
+		set_msg(why, whylen, "kernel lockdown (%s) forbids kprobes",
+			mode);
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int load_offsets(struct memslot_offsets *off, char *why,
+			size_t whylen)
+{
+	struct btf *vmlinux, *kvm = NULL;
+	int ret;
+
+	vmlinux = btf_load(BTF_VMLINUX, NULL);
+	if (!vmlinux) {
+		ret = -errno;
+		set_msg(why, whylen, "no kernel BTF (%s: %s)", BTF_VMLINUX,
+			strerror(errno));
+		return ret;
+	}
+	if (!access(BTF_KVM, F_OK)) {
+		kvm = btf_load(BTF_KVM, vmlinux);
+		if (!kvm) {
+			ret = -errno;
+			set_msg(why, whylen, "%s: %s", BTF_KVM, strerror(errno));
+			btf_free(vmlinux);
+			return ret;
+		}
+	}
+	ret = memslot_offsets_from_btf(kvm ? kvm : vmlinux, off, why, whylen);
+	if (ret && !kvm)
+		add_msg(why, whylen, "no %s (is kvm loaded?)", BTF_KVM);
+	btf_free(kvm);
+	btf_free(vmlinux);
+	return ret;
+}
+
+/* Kprobes, lockdown, BTF: everything before the choice of a function. */
+static int prepare(struct memslot_offsets *off, char *why, size_t whylen)
+{
+	int ret = check_kprobes(why, whylen);
+
+	return ret ? ret : load_offsets(off, why, whylen);
+}
+
+static int try_plan(const struct memslot_site *site, const char *def,
+		    void *ctx, char *why, size_t whylen)
+{
+	(void)def;
+	return traceable(ctx, site->func, why, whylen);
+}
+
+void memslot_probe_plan(const struct profile *prof, struct memslot_plan *plan)
+{
+	struct memslot_offsets off;
+	struct func_list fl = { 0 };
+
+	memset(plan, 0, sizeof(*plan));
+	if (prepare(&off, plan->why, sizeof(plan->why)))
+		return;
+	func_list_load(&fl);
+	plan->ok = !memslot_choose(prof, &off, try_plan, &fl, &plan->site,
+				   plan->def, sizeof(plan->def), plan->why,
+				   sizeof(plan->why));
+	free(fl.text);
+}
+
+/* ---- creating and removing ---- */
+
+/* Append one command to kprobe_events; 0 or -errno. */
+static int probe_command(const char *cmd)
+{
+	char *path = tracefs_instance_get_file(NULL, PROBE_FILE);
+	size_t len = strlen(cmd);
+	int fd, ret = 0;
+
+	if (!path)
+		return -ENOMEM;
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	tracefs_put_tracing_file(path);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, cmd, len) != (ssize_t)len)
+		ret = errno ? -errno : -EIO;
+	if (close(fd) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+static int delete_event(void)
+{
+	return probe_command("-:" MEMSLOT_EVENT_SYSTEM "/" MEMSLOT_EVENT_NAME
+			     "\n");
+}
+
+/* The line of our event in kprobe_events, or NULL. */
+static char *current_definition(void)
+{
+	const char *prefix = "p:" MEMSLOT_EVENT_SYSTEM "/" MEMSLOT_EVENT_NAME " ";
+	char *text, *line, *save, *found = NULL;
+
+	if (tracing_read_file(NULL, PROBE_FILE, &text))
+		return NULL;
+	for (line = strtok_r(text, "\n", &save); line && !found;
+	     line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, prefix, strlen(prefix)))
+			found = strdup(line);
+	free(text);
+	return found;
+}
+
+/*
+ * An event of that name exists: share it if it is ours to the letter (a
+ * live run made it), else delete it if no one has it enabled.
+ */
+static int settle_existing(const char *def, bool *shared, char *why,
+			   size_t whylen)
+{
+	char *cur = current_definition();
+	int ret;
+
+	*shared = cur && !strcmp(cur, def);
+	free(cur);
+	if (*shared)
+		return 0;
+	ret = delete_event();
+	if (ret)
+		set_msg(why, whylen, "another %s/%s event exists and is in "
+			"use (%s)", MEMSLOT_EVENT_SYSTEM, MEMSLOT_EVENT_NAME,
+			strerror(-ret));
+	return ret;
+}
+
+static int write_definition(const char *def, char *why, size_t whylen)
+{
+	char cmd[MEMSLOT_DEF_LEN + 2];
+	bool shared = false;
+	int ret = 0;
+
+	if (tracefs_file_exists(NULL, EVENT_DIR "/format"))
+		ret = settle_existing(def, &shared, why, whylen);
+	if (ret || shared)
+		return ret;
+	snprintf(cmd, sizeof(cmd), "%s\n", def);
+	ret = probe_command(cmd);
+	if (ret)
+		set_msg(why, whylen, "kprobe_events refused it (%s)",
+			ret == -EPERM ? "EPERM: lockdown?" : strerror(-ret));
+	else if (!tracefs_file_exists(NULL, EVENT_DIR "/format"))
+		ret = -ENOENT;
+	if (ret == -ENOENT)
+		set_msg(why, whylen, "no %s after creating it", EVENT_DIR);
+	return ret;
+}
+
+static int try_create(const struct memslot_site *site, const char *def,
+		      void *ctx, char *why, size_t whylen)
+{
+	int ret = traceable(ctx, site->func, why, whylen);
+
+	return ret ? ret : write_definition(def, why, whylen);
+}
+
+int memslot_probe_create(const struct profile *prof,
+			 struct memslot_probe **out, char *why, size_t whylen)
+{
+	struct memslot_offsets off;
+	struct func_list fl = { 0 };
+	struct memslot_probe *p;
+	int ret;
+
+	*out = NULL;
+	ret = prepare(&off, why, whylen);
+	if (ret)
+		return ret;
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		set_msg(why, whylen, "out of memory");
+		return -ENOMEM;
+	}
+	func_list_load(&fl);
+	ret = memslot_choose(prof, &off, try_create, &fl, &p->site, p->def,
+			     sizeof(p->def), why, whylen);
+	free(fl.text);
+	if (ret) {
+		free(p);
+		return ret;
+	}
+	*out = p;
+	return 0;
+}
+
+int memslot_probe_enable(struct memslot_probe *p, struct tracefs_instance *inst)
+{
+	errno = 0;
+	if (tracefs_instance_file_write(inst, EVENT_DIR "/enable", "1") < 0)
+		return errno ? -errno : -EIO;
+	p->top_enabled = inst == NULL;
+	return 0;
+}
+
+const struct memslot_site *memslot_probe_site(const struct memslot_probe *p)
+{
+	return &p->site;
+}
+
+const char *memslot_probe_definition(const struct memslot_probe *p)
+{
+	return p->def;
+}
+
+void memslot_probe_remove(struct memslot_probe *p)
+{
+	if (!p)
+		return;
+	if (p->top_enabled)
+		tracefs_instance_file_write(NULL, EVENT_DIR "/enable", "0");
+	delete_event();	/* EBUSY: another live run still uses it */
+	free(p);
+}
