@@ -17,18 +17,8 @@
 #include <libkmod.h>
 #include <tracefs.h>
 
+#include "msg.h"
 #include "host_probe.h"
-
-static void set_msg(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!buf || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
 
 static void trim(char *s)
 {
@@ -85,7 +75,7 @@ static void probe_tracefs(struct host_caps *c)
 		c->tracefs_mounted_now = path && !mounted;
 	}
 	if (!path)
-		set_msg(c->tracefs_why, sizeof(c->tracefs_why), "%s",
+		msg_set(c->tracefs_why, sizeof(c->tracefs_why), "%s",
 			!c->root ? "not mounted (mounting it needs root)" :
 			"not mounted, and mounting it failed");
 	c->tracefs = path != NULL;
@@ -113,7 +103,7 @@ static bool file_readable(struct tracefs_instance *inst, const char *file,
 
 	ret = tracing_read_file(inst, file, &text);
 	if (ret) {
-		set_msg(why, whylen, "%s", strerror(-ret));
+		msg_set(why, whylen, "%s", strerror(-ret));
 		return false;
 	}
 	free(text);
@@ -127,7 +117,7 @@ static void probe_tracers(struct host_caps *c)
 
 	ret = tracing_read_file(NULL, "available_tracers", &text);
 	if (ret) {
-		set_msg(c->tracers_why, sizeof(c->tracers_why),
+		msg_set(c->tracers_why, sizeof(c->tracers_why),
 			"cannot read available_tracers: %s", strerror(-ret));
 		return;
 	}
@@ -140,7 +130,7 @@ static void probe_tracers(struct host_caps *c)
 	c->ftrace_filter_top = file_readable(NULL, "set_ftrace_filter",
 					     why, sizeof(why));
 	if (!c->ftrace_filter_top)
-		set_msg(c->ftrace_filter_why, sizeof(c->ftrace_filter_why),
+		msg_set(c->ftrace_filter_why, sizeof(c->ftrace_filter_why),
 			"top level: %s", why);
 	c->event_pid = tracefs_file_exists(NULL, "set_event_pid");
 	c->clock_mono = tracing_clock_available(NULL, "mono");
@@ -155,7 +145,7 @@ static void probe_instance_files(struct host_caps *c,
 	if (!tracing_read_file(inst, "available_tracers", &text)) {
 		trim(text);
 		c->fgraph_instance = has_word(text, "function_graph");
-		set_msg(c->fgraph_instance_why, sizeof(c->fgraph_instance_why),
+		msg_set(c->fgraph_instance_why, sizeof(c->fgraph_instance_why),
 			"available_tracers there: %s", text);
 		free(text);
 	}
@@ -179,7 +169,7 @@ static void probe_instance(struct host_caps *c)
 	char name[64];
 
 	if (!c->root) {
-		set_msg(c->fgraph_instance_why, sizeof(c->fgraph_instance_why),
+		msg_set(c->fgraph_instance_why, sizeof(c->fgraph_instance_why),
 			"not checked (creating an instance needs root)");
 		return;
 	}
@@ -187,7 +177,7 @@ static void probe_instance(struct host_caps *c)
 		 (int)getpid());
 	inst = tracefs_instance_create(name);
 	if (!inst) {
-		set_msg(c->fgraph_instance_why, sizeof(c->fgraph_instance_why),
+		msg_set(c->fgraph_instance_why, sizeof(c->fgraph_instance_why),
 			"cannot create an instance: %s", strerror(errno));
 		return;
 	}
@@ -260,7 +250,7 @@ static void probe_functions(struct host_caps *c, const struct profile *prof)
 
 	ret = tracing_read_file(NULL, "available_filter_functions", &text);
 	if (ret) {
-		set_msg(c->filter_functions_why,
+		msg_set(c->filter_functions_why,
 			sizeof(c->filter_functions_why), "%s", strerror(-ret));
 		return;
 	}
@@ -362,12 +352,12 @@ static void probe_vendor(struct host_caps *c)
 	if (f)
 		fclose(f);
 	if (c->vendor != VENDOR_UNKNOWN) {
-		set_msg(c->vendor_why, sizeof(c->vendor_why), "/proc/cpuinfo");
+		msg_set(c->vendor_why, sizeof(c->vendor_why), "/proc/cpuinfo");
 		return;
 	}
 	c->vendor = c->kvm_amd.present ? VENDOR_AMD :
 		    c->kvm_intel.present ? VENDOR_INTEL : VENDOR_UNKNOWN;
-	set_msg(c->vendor_why, sizeof(c->vendor_why), "%s",
+	msg_set(c->vendor_why, sizeof(c->vendor_why), "%s",
 		c->vendor ? "loaded kvm module" : "no vendor_id, no vendor module");
 }
 
@@ -455,7 +445,7 @@ int host_probe(struct host_caps *caps, const struct profile *prof)
 				       sizeof(c->top_busy_why));
 	c->top_busy = busy != 0;
 	if (busy < 0)
-		set_msg(c->top_busy_why, sizeof(c->top_busy_why),
+		msg_set(c->top_busy_why, sizeof(c->top_busy_why),
 			"cannot tell: %s", strerror(-busy));
 	return 0;
 }
@@ -465,11 +455,11 @@ int host_probe(struct host_caps *caps, const struct profile *prof)
 static bool usable_common(const struct host_caps *c, char *why, size_t len)
 {
 	if (!c->tracefs)
-		set_msg(why, len, "tracefs is not mounted");
+		msg_set(why, len, "tracefs is not mounted");
 	else if (!c->root)
-		set_msg(why, len, "needs root");
+		msg_set(why, len, "needs root");
 	else if (!c->clock_mono)
-		set_msg(why, len, "trace clock mono is not available");
+		msg_set(why, len, "trace clock mono is not available");
 	else
 		return true;
 	return false;
@@ -478,15 +468,15 @@ static bool usable_common(const struct host_caps *c, char *why, size_t len)
 static bool usable_global(const struct host_caps *c, char *why, size_t len)
 {
 	if (!c->fgraph_top)
-		set_msg(why, len, "function_graph is not in available_tracers "
+		msg_set(why, len, "function_graph is not in available_tracers "
 			"(%s)", c->tracers);
 	else if (!c->graph_function_top)
-		set_msg(why, len, "no set_graph_function");
+		msg_set(why, len, "no set_graph_function");
 	else if (c->top_busy)
-		set_msg(why, len, "needs --force: the top level is in use (%s)",
+		msg_set(why, len, "needs --force: the top level is in use (%s)",
 			c->top_busy_why);
 	else
-		set_msg(why, len, "function_graph and set_graph_function at "
+		msg_set(why, len, "function_graph and set_graph_function at "
 			"the top level");
 	return c->fgraph_top && c->graph_function_top;
 }
@@ -503,19 +493,19 @@ static unsigned int nr_allow_ok(const struct host_caps *c)
 static bool usable_instance(const struct host_caps *c, char *why, size_t len)
 {
 	if (!c->fgraph_instance)
-		set_msg(why, len, "function_graph is not available in created "
+		msg_set(why, len, "function_graph is not available in created "
 			"instances (%s)", c->fgraph_instance_why);
 	else if (!c->ftrace_filter_instance || !c->ftrace_pid_instance)
-		set_msg(why, len, "set_ftrace_filter/set_ftrace_pid unusable "
+		msg_set(why, len, "set_ftrace_filter/set_ftrace_pid unusable "
 			"in instances (%s)", c->ftrace_filter_why);
 	else if (!c->filter_functions)
-		set_msg(why, len, "available_filter_functions unreadable (%s)",
+		msg_set(why, len, "available_filter_functions unreadable (%s)",
 			c->filter_functions_why);
 	else if (c->nr_allow && !nr_allow_ok(c))
-		set_msg(why, len, "no allow expression of the profile matches "
+		msg_set(why, len, "no allow expression of the profile matches "
 			"a traceable function");
 	else {
-		set_msg(why, len, "function_graph and set_ftrace_filter in a "
+		msg_set(why, len, "function_graph and set_ftrace_filter in a "
 			"created instance");
 		return true;
 	}
@@ -525,16 +515,16 @@ static bool usable_instance(const struct host_caps *c, char *why, size_t len)
 static bool usable_events(const struct host_caps *c, char *why, size_t len)
 {
 	if (!c->ev_page_fault)
-		set_msg(why, len, "no kvm:kvm_page_fault event (is kvm loaded?)");
+		msg_set(why, len, "no kvm:kvm_page_fault event (is kvm loaded?)");
 	else
-		set_msg(why, len, "kvm events exist (no call graphs)");
+		msg_set(why, len, "kvm events exist (no call graphs)");
 	return c->ev_page_fault;
 }
 
 bool host_caps_usable(const struct host_caps *caps, enum capture_strategy s,
 		      char *why, size_t whylen)
 {
-	set_msg(why, whylen, "%s", "");
+	msg_set(why, whylen, "%s", "");
 	if (s == STRATEGY_AUTO)
 		return host_pick_strategy(caps, why, whylen) != STRATEGY_AUTO;
 	if (!usable_common(caps, why, whylen))
@@ -547,7 +537,7 @@ bool host_caps_usable(const struct host_caps *caps, enum capture_strategy s,
 	case STRATEGY_EVENTS_ONLY:
 		return usable_events(caps, why, whylen);
 	default:
-		set_msg(why, whylen, "unknown strategy");
+		msg_set(why, whylen, "unknown strategy");
 		return false;
 	}
 }
@@ -559,23 +549,23 @@ enum capture_strategy host_pick_strategy(const struct host_caps *caps,
 	bool global = host_caps_usable(caps, STRATEGY_GLOBAL, g, sizeof(g));
 
 	if (global && !caps->top_busy) {
-		set_msg(why, whylen, "function_graph and set_graph_function in "
+		msg_set(why, whylen, "function_graph and set_graph_function in "
 			"the top level, which is free");
 		return STRATEGY_GLOBAL;
 	}
 	if (host_caps_usable(caps, STRATEGY_INSTANCE, i, sizeof(i))) {
-		set_msg(why, whylen, "function_graph with set_ftrace_filter in "
+		msg_set(why, whylen, "function_graph with set_ftrace_filter in "
 			"an own instance (global: %s)",
 			global ? "the top level is in use" : g);
 		return STRATEGY_INSTANCE;
 	}
 	if (host_caps_usable(caps, STRATEGY_EVENTS_ONLY, e, sizeof(e))) {
-		set_msg(why, whylen, "kvm events only, no call graphs "
+		msg_set(why, whylen, "kvm events only, no call graphs "
 			"(global: %s; instance: %s)",
 			global ? "the top level is in use" : g, i);
 		return STRATEGY_EVENTS_ONLY;
 	}
-	set_msg(why, whylen, "no strategy can run here (global: %s; "
+	msg_set(why, whylen, "no strategy can run here (global: %s; "
 		"instance: %s; events-only: %s)", g, i, e);
 	return STRATEGY_AUTO;
 }

@@ -13,6 +13,7 @@
 
 #include <tracefs.h>
 
+#include "msg.h"
 #include "btf.h"
 #include "memslot_probe.h"
 #include "profile.h"
@@ -30,37 +31,6 @@ struct memslot_probe {
 	char def[MEMSLOT_DEF_LEN];
 	bool top_enabled;	/* enabled in the top level by us */
 };
-
-static void set_msg(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!buf || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
-
-/* Append "; " and a formatted part to a message. */
-static void add_msg(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used;
-	va_list ap;
-
-	if (!buf || !len)
-		return;
-	used = strnlen(buf, len);
-	if (used && used + 2 < len) {
-		memcpy(buf + used, "; ", 3);
-		used += 2;
-	}
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- the directive ---- */
 
@@ -155,7 +125,7 @@ static int member(const struct btf *btf, const char *st, const char *m,
 	int ret = btf_member_offset(btf, st, m, off, size);
 
 	if (ret)
-		set_msg(why, whylen, "BTF has no %s.%s (%s)", st, m,
+		msg_set(why, whylen, "BTF has no %s.%s (%s)", st, m,
 			strerror(-ret));
 	return ret;
 }
@@ -254,20 +224,20 @@ int memslot_choose(const struct profile *prof,
 	char one[256];
 	int ret = -ENOENT;
 
-	set_msg(why, whylen, "%s", "");
+	msg_set(why, whylen, "%s", "");
 	if (!n)
-		set_msg(why, whylen, "profile %s has no memslot_probe function",
+		msg_set(why, whylen, "profile %s has no memslot_probe function",
 			profile_name(prof));
 	for (i = 0; i < n; i++) {
 		spec = profile_memslot_probe(prof, i);
 		ret = memslot_site_parse(spec, site);
 		if (ret) {
-			add_msg(why, whylen, "'%s': bad memslot_probe", spec);
+			msg_add(why, whylen, "'%s': bad memslot_probe", spec);
 			continue;
 		}
 		ret = memslot_probe_format(site, off, def, deflen);
 		if (ret) {
-			add_msg(why, whylen, "%s: %s", site->func, ret == -ENOSPC ?
+			msg_add(why, whylen, "%s: %s", site->func, ret == -ENOSPC ?
 				"definition too long" : "BTF lacks kvm_page_fault "
 				"slot/gfn");
 			continue;
@@ -276,7 +246,7 @@ int memslot_choose(const struct profile *prof,
 		ret = try(site, def, ctx, one, sizeof(one));
 		if (!ret)
 			return 0;
-		add_msg(why, whylen, "%s: %s", site->func, one);
+		msg_add(why, whylen, "%s: %s", site->func, one);
 	}
 	return ret;
 }
@@ -362,13 +332,13 @@ static int traceable(const struct func_list *fl, const char *func,
 		     char *why, size_t whylen)
 {
 	if (!fl->text) {
-		set_msg(why, whylen, "cannot read available_filter_functions "
+		msg_set(why, whylen, "cannot read available_filter_functions "
 			"or /proc/kallsyms");
 		return -EACCES;
 	}
 	if (has_name(fl->text, func, fl->from_kallsyms))
 		return 0;
-	set_msg(why, whylen, "not %s on this kernel", fl->from_kallsyms ?
+	msg_set(why, whylen, "not %s on this kernel", fl->from_kallsyms ?
 		"in kallsyms" : "traceable (available_filter_functions)");
 	return -ENOENT;
 }
@@ -396,17 +366,17 @@ static int check_kprobes(char *why, size_t whylen)
 	char mode[32];
 
 	if (!tracefs_tracing_dir()) {
-		set_msg(why, whylen, "tracefs is not mounted");
+		msg_set(why, whylen, "tracefs is not mounted");
 		return -ENOENT;
 	}
 	if (!tracefs_file_exists(NULL, PROBE_FILE)) {
-		set_msg(why, whylen, "this kernel has no kprobe events (no "
+		msg_set(why, whylen, "this kernel has no kprobe events (no "
 			"%s in tracefs)", PROBE_FILE);
 		return -EOPNOTSUPP;
 	}
 	lockdown_mode(mode, sizeof(mode));
 	if (!strcmp(mode, "confidentiality")) {
-		set_msg(why, whylen, "kernel lockdown (%s) forbids kprobes",
+		msg_set(why, whylen, "kernel lockdown (%s) forbids kprobes",
 			mode);
 		return -EPERM;
 	}
@@ -422,7 +392,7 @@ static int load_offsets(struct memslot_offsets *off, char *why,
 	vmlinux = btf_load(BTF_VMLINUX, NULL);
 	if (!vmlinux) {
 		ret = -errno;
-		set_msg(why, whylen, "no kernel BTF (%s: %s)", BTF_VMLINUX,
+		msg_set(why, whylen, "no kernel BTF (%s: %s)", BTF_VMLINUX,
 			strerror(errno));
 		return ret;
 	}
@@ -430,14 +400,14 @@ static int load_offsets(struct memslot_offsets *off, char *why,
 		kvm = btf_load(BTF_KVM, vmlinux);
 		if (!kvm) {
 			ret = -errno;
-			set_msg(why, whylen, "%s: %s", BTF_KVM, strerror(errno));
+			msg_set(why, whylen, "%s: %s", BTF_KVM, strerror(errno));
 			btf_free(vmlinux);
 			return ret;
 		}
 	}
 	ret = memslot_offsets_from_btf(kvm ? kvm : vmlinux, off, why, whylen);
 	if (ret && !kvm)
-		add_msg(why, whylen, "no %s (is kvm loaded?)", BTF_KVM);
+		msg_add(why, whylen, "no %s (is kvm loaded?)", BTF_KVM);
 	btf_free(kvm);
 	btf_free(vmlinux);
 	return ret;
@@ -533,7 +503,7 @@ static int settle_existing(const char *def, bool *shared, char *why,
 		return 0;
 	ret = delete_event();
 	if (ret)
-		set_msg(why, whylen, "another %s/%s event exists and is in "
+		msg_set(why, whylen, "another %s/%s event exists and is in "
 			"use (%s)", MEMSLOT_EVENT_SYSTEM, MEMSLOT_EVENT_NAME,
 			strerror(-ret));
 	return ret;
@@ -552,12 +522,12 @@ static int write_definition(const char *def, char *why, size_t whylen)
 	snprintf(cmd, sizeof(cmd), "%s\n", def);
 	ret = probe_command(cmd);
 	if (ret)
-		set_msg(why, whylen, "kprobe_events refused it (%s)",
+		msg_set(why, whylen, "kprobe_events refused it (%s)",
 			ret == -EPERM ? "EPERM: lockdown?" : strerror(-ret));
 	else if (!tracefs_file_exists(NULL, EVENT_DIR "/format"))
 		ret = -ENOENT;
 	if (ret == -ENOENT)
-		set_msg(why, whylen, "no %s after creating it", EVENT_DIR);
+		msg_set(why, whylen, "no %s after creating it", EVENT_DIR);
 	return ret;
 }
 
@@ -583,7 +553,7 @@ int memslot_probe_create(const struct profile *prof,
 		return ret;
 	p = calloc(1, sizeof(*p));
 	if (!p) {
-		set_msg(why, whylen, "out of memory");
+		msg_set(why, whylen, "out of memory");
 		return -ENOMEM;
 	}
 	func_list_load(&fl);

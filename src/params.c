@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "msg.h"
 #include "params.h"
 
 enum long_only {
@@ -83,15 +84,6 @@ void params_usage(FILE *out)
 "  -V, --version           version\n", out);
 }
 
-static void set_err(char *err, int errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static int parse_double(const char *s, double *out)
 {
 	char *end;
@@ -132,7 +124,7 @@ static const char *option_name(int opt)
 
 static int bad_value(char *err, int errlen, int opt, const char *arg)
 {
-	set_err(err, errlen, "invalid value '%s' for --%s", arg,
+	msg_set(err, errlen, "invalid value '%s' for --%s", arg,
 		option_name(opt));
 	return -1;
 }
@@ -239,7 +231,7 @@ static int parse_rest(struct params *p, int argc, char **argv, char *err,
 
 	if (optind >= argc) {
 		if (dashdash) {
-			set_err(err, errlen, "no command after '--'");
+			msg_set(err, errlen, "no command after '--'");
 			return -1;
 		}
 		return 0;
@@ -249,7 +241,7 @@ static int parse_rest(struct params *p, int argc, char **argv, char *err,
 		return 0;
 	}
 	if (!dashdash) {
-		set_err(err, errlen, "unexpected argument '%s' (a command to "
+		msg_set(err, errlen, "unexpected argument '%s' (a command to "
 			"trace goes after '--')", argv[optind]);
 		return -1;
 	}
@@ -264,22 +256,22 @@ static int check_mode(struct params *p, char *err, int errlen)
 		      (p->input_dir != NULL);
 
 	if ((int)p->mode == -1) {
-		set_err(err, errlen, "nothing to trace: give --vm PID, "
+		msg_set(err, errlen, "nothing to trace: give --vm PID, "
 			"-- COMMAND, --input DIR or check (see --help)");
 		return -1;
 	}
 	if (targets > 1) {
-		set_err(err, errlen, "--vm, --input and -- COMMAND exclude "
+		msg_set(err, errlen, "--vm, --input and -- COMMAND exclude "
 			"each other");
 		return -1;
 	}
 	if (p->record_dir && p->input_dir) {
-		set_err(err, errlen, "--record saves a live capture; it cannot "
+		msg_set(err, errlen, "--record saves a live capture; it cannot "
 			"be used with --input");
 		return -1;
 	}
 	if (p->json && p->tree) {
-		set_err(err, errlen, "--json and --tree exclude each other");
+		msg_set(err, errlen, "--json and --tree exclude each other");
 		return -1;
 	}
 	return 0;
@@ -297,7 +289,7 @@ int params_parse(struct params *p, int argc, char **argv, char *err,
 	while ((opt = getopt_long(argc, argv, "+p:d:T:b:hV", long_options,
 				  NULL)) != -1) {
 		if (opt == '?' || opt == ':') {
-			set_err(err, errlen, "unknown or incomplete option "
+			msg_set(err, errlen, "unknown or incomplete option "
 				"'%s' (see --help)", argv[optind - 1]);
 			return -1;
 		}

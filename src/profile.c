@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "msg.h"
 #include "profile.h"
 
 #define PROFILE_MAX_WORDS	512
@@ -38,17 +39,6 @@ struct profile {
 	struct word_list allow;
 	struct word_list memslot;	/* "FUNC key=$argN..." per directive */
 };
-
-static void set_err(char *err, int errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen <= 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static int list_add(struct word_list *l, const char *w, unsigned int phase)
 {
@@ -181,14 +171,14 @@ static int parse_stream(struct profile *prof, FILE *f, const char *path,
 			continue;
 		ret = apply_directive(prof, w, n);
 		if (ret) {
-			set_err(err, errlen, "%s:%d: %s '%s'", path, lineno,
+			msg_set(err, errlen, "%s:%d: %s '%s'", path, lineno,
 				ret == -ENOENT ? "unknown directive" :
 				"bad arguments for", w[0]);
 			return ret;
 		}
 	}
 	if (!prof->roots.nr) {
-		set_err(err, errlen, "%s: no 'root' function", path);
+		msg_set(err, errlen, "%s: no 'root' function", path);
 		return -EINVAL;
 	}
 	return 0;
@@ -202,13 +192,13 @@ struct profile *profile_load(const char *path, char *err, int errlen)
 
 	f = fopen(path, "re");
 	if (!f) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
+		msg_set(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	prof = calloc(1, sizeof(*prof));
 	if (!prof) {
 		fclose(f);
-		set_err(err, errlen, "out of memory");
+		msg_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	ret = parse_stream(prof, f, path, err, errlen);

@@ -31,6 +31,7 @@
 
 #include <tracefs.h>
 
+#include "msg.h"
 #include "profile.h"
 #include "tracing_session.h"
 
@@ -63,37 +64,6 @@ struct tracing_session {
 static char state_dir[PATH_MAX] = TRACING_STATE_DIR;
 
 /* ---- messages ---- */
-
-static void set_msg(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!buf || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
-
-/* Append to a message, separating parts with "; ". */
-static void add_msg(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used;
-	va_list ap;
-
-	if (!buf || !len)
-		return;
-	used = strnlen(buf, len);
-	if (used && used + 2 < len) {
-		strcpy(buf + used, "; ");
-		used += 2;
-	}
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- strategy names ---- */
 
@@ -610,7 +580,7 @@ static int save_one(struct saved_state *st, const char *key, bool required,
 	if (ret) {
 		if (!required)
 			return 0;
-		set_msg(err, errlen, "cannot read %s: %s", key, strerror(-ret));
+		msg_set(err, errlen, "cannot read %s: %s", key, strerror(-ret));
 		return ret;
 	}
 	if (is_buffer_key(key) && !strcmp(v, "X")) {
@@ -848,7 +818,7 @@ static int check_list_file(struct tracefs_instance *inst, const char *file,
 	ret = *e != '\0';
 	if (ret) {
 		list_some(some, sizeof(some), e);
-		add_msg(why, whylen, "%s: %s", file, some);
+		msg_add(why, whylen, "%s: %s", file, some);
 	}
 	free(e);
 	return ret;
@@ -864,7 +834,7 @@ static int check_tracer(struct tracefs_instance *inst, char *why, size_t whylen)
 		return ret == -ENOENT ? 0 : ret;
 	ret = strcmp(cur, "nop") != 0;
 	if (ret)
-		add_msg(why, whylen, "current_tracer=%s", cur);
+		msg_add(why, whylen, "current_tracer=%s", cur);
 	free(cur);
 	return ret;
 }
@@ -876,7 +846,7 @@ static int check_lock(char *why, size_t whylen)
 
 	if (pid <= 0 || pid == getpid() || !pid_alive(pid, start))
 		return 0;
-	add_msg(why, whylen, "kvmmmu-graph pid %d holds the top level "
+	msg_add(why, whylen, "kvmmmu-graph pid %d holds the top level "
 		"(%s/%s)", pid, state_dir, LOCK_FILE);
 	return 1;
 }
@@ -890,7 +860,7 @@ int tracing_instance_in_use(struct tracefs_instance *inst,
 	unsigned int i;
 	int busy = 0, ret;
 
-	set_msg(why, whylen, "%s", "");
+	msg_set(why, whylen, "%s", "");
 	ret = check_tracer(inst, why, whylen);
 	if (ret < 0)
 		return ret;
@@ -962,7 +932,7 @@ static int set_clock(struct tracefs_instance *inst, char *err, size_t errlen)
 
 	ret = write_file(inst, "trace_clock", "mono");
 	if (ret)
-		set_msg(err, errlen, "cannot set trace_clock to mono: %s",
+		msg_set(err, errlen, "cannot set trace_clock to mono: %s",
 			strerror(-ret));
 	return ret;
 }
@@ -976,7 +946,7 @@ static int set_buffer(struct tracefs_instance *inst, unsigned int kb,
 	snprintf(text, sizeof(text), "%u", kb ? kb : TRACING_DEFAULT_BUFFER_KB);
 	ret = write_file(inst, "buffer_size_kb", text);
 	if (ret)
-		set_msg(err, errlen, "cannot set buffer_size_kb to %s: %s",
+		msg_set(err, errlen, "cannot set buffer_size_kb to %s: %s",
 			text, strerror(-ret));
 	return ret;
 }
@@ -1039,7 +1009,7 @@ static int set_pid_file(struct tracefs_instance *inst, const char *file,
 	if (ret >= 0 && ret != nr)
 		ret = -EINVAL;
 	if (ret < 0) {
-		set_msg(err, errlen, "cannot set %s: %s", file, strerror(-ret));
+		msg_set(err, errlen, "cannot set %s: %s", file, strerror(-ret));
 		return ret;
 	}
 	return 0;
@@ -1074,7 +1044,7 @@ static int set_option(struct tracefs_instance *inst, const char *name,
 	if (ret == -ENOENT && !required)
 		return 0;
 	if (ret)
-		set_msg(err, errlen, "cannot set option %s: %s", name,
+		msg_set(err, errlen, "cannot set option %s: %s", name,
 			strerror(-ret));
 	return ret;
 }
@@ -1132,12 +1102,12 @@ static int set_graph_roots(struct tracing_session *s, const struct profile *prof
 	ret = write_list(NULL, "set_graph_function", roots, missing_root, s);
 	free(roots);
 	if (ret < 0) {
-		set_msg(err, errlen, "cannot write set_graph_function: %s",
+		msg_set(err, errlen, "cannot write set_graph_function: %s",
 			strerror(-ret));
 		return ret;
 	}
 	if (!ret) {
-		set_msg(err, errlen, "none of the profile's roots can be traced "
+		msg_set(err, errlen, "none of the profile's roots can be traced "
 			"(%s)", s->nr_missing ? s->missing[s->nr_missing - 1] :
 			"no root in the profile");
 		return -EOPNOTSUPP;
@@ -1173,12 +1143,12 @@ static int set_filter_allow(struct tracing_session *s, const struct profile *pro
 	ret = write_list(s->inst, "set_ftrace_filter", allow, missing_allow, s);
 	free(allow);
 	if (ret < 0) {
-		set_msg(err, errlen, "cannot write set_ftrace_filter: %s",
+		msg_set(err, errlen, "cannot write set_ftrace_filter: %s",
 			strerror(-ret));
 		return ret;
 	}
 	if (!filter_selects_functions(s->inst)) {
-		set_msg(err, errlen, "no function matches the profile's allow "
+		msg_set(err, errlen, "no function matches the profile's allow "
 			"expressions (set_ftrace_filter stays empty)");
 		return -EOPNOTSUPP;
 	}
@@ -1196,7 +1166,7 @@ static int clear_ftrace_filter(struct tracing_session *s, char *err,
 		return 0;
 	ret = write_file(NULL, "set_ftrace_filter", "");
 	if (ret)
-		set_msg(err, errlen, "cannot clear set_ftrace_filter: %s",
+		msg_set(err, errlen, "cannot clear set_ftrace_filter: %s",
 			strerror(-ret));
 	return ret;
 }
@@ -1234,7 +1204,7 @@ static int set_tracer(struct tracing_session *s, char *err, size_t errlen)
 
 	ret = write_file(s->inst, "current_tracer", "function_graph");
 	if (ret) {
-		set_msg(err, errlen, "cannot set current_tracer to "
+		msg_set(err, errlen, "cannot set current_tracer to "
 			"function_graph: %s", strerror(-ret));
 		return ret;
 	}
@@ -1293,7 +1263,7 @@ static int enable_event(struct tracing_session *s, const char *spec,
 	char sys[256];
 
 	if (split_event(spec, sys, sizeof(sys), &event)) {
-		set_msg(err, errlen, "bad event name '%s' in profile", spec);
+		msg_set(err, errlen, "bad event name '%s' in profile", spec);
 		return -EINVAL;
 	}
 	if (!event_exists(s->inst, sys, event)) {
@@ -1302,7 +1272,7 @@ static int enable_event(struct tracing_session *s, const char *spec,
 	}
 	errno = 0;
 	if (tracefs_event_enable(s->inst, sys, event)) {
-		set_msg(err, errlen, "cannot enable event %s: %s", spec,
+		msg_set(err, errlen, "cannot enable event %s: %s", spec,
 			strerror(errno ? errno : EIO));
 		return errno ? -errno : -EIO;
 	}
@@ -1318,7 +1288,7 @@ static int enable_events(struct tracing_session *s, const struct profile *prof,
 	if (s->strategy == STRATEGY_GLOBAL) {
 		ret = write_file(NULL, "set_event", "");
 		if (ret) {
-			set_msg(err, errlen, "cannot clear set_event: %s",
+			msg_set(err, errlen, "cannot clear set_event: %s",
 				strerror(-ret));
 			return ret;
 		}
@@ -1330,7 +1300,7 @@ static int enable_events(struct tracing_session *s, const struct profile *prof,
 		nr += ret;
 	}
 	if (!nr && s->strategy == STRATEGY_EVENTS_ONLY) {
-		set_msg(err, errlen, "none of the profile's events exists "
+		msg_set(err, errlen, "none of the profile's events exists "
 			"on this kernel");
 		return -EOPNOTSUPP;
 	}
@@ -1345,7 +1315,7 @@ static int configure(struct tracing_session *s, const struct session_config *cfg
 
 	ret = write_file(s->inst, "tracing_on", "0");
 	if (ret) {
-		set_msg(err, errlen, "cannot write tracing_on: %s",
+		msg_set(err, errlen, "cannot write tracing_on: %s",
 			strerror(-ret));
 		return ret;
 	}
@@ -1376,7 +1346,7 @@ static int check_mono(struct tracefs_instance *inst, char *err, size_t errlen)
 	tracing_read_file(inst, "trace_clock", &clocks);
 	if (clocks)
 		trim(clocks);
-	set_msg(err, errlen, "trace clock 'mono' is not available (trace_clock: "
+	msg_set(err, errlen, "trace clock 'mono' is not available (trace_clock: "
 		"%s); the reader needs CLOCK_MONOTONIC timestamps",
 		clocks ? clocks : "unreadable");
 	free(clocks);
@@ -1390,7 +1360,7 @@ static int check_global_caps(char *err, size_t errlen)
 
 	ok = tracer_available(NULL, "function_graph", &tracers);
 	if (!ok) {
-		set_msg(err, errlen, "global strategy needs the function_graph "
+		msg_set(err, errlen, "global strategy needs the function_graph "
 			"tracer, which this kernel lacks (available_tracers: "
 			"%s); try --strategy events-only",
 			tracers ? tracers : "unreadable");
@@ -1399,7 +1369,7 @@ static int check_global_caps(char *err, size_t errlen)
 	}
 	free(tracers);
 	if (!tracefs_file_exists(NULL, "set_graph_function")) {
-		set_msg(err, errlen, "global strategy needs set_graph_function, "
+		msg_set(err, errlen, "global strategy needs set_graph_function, "
 			"which this kernel lacks; try --strategy instance");
 		return -EOPNOTSUPP;
 	}
@@ -1413,18 +1383,18 @@ static int check_global_free(const struct session_config *cfg,
 	int ret;
 
 	if (check_lock(why, sizeof(why))) {	/* --force cannot share it */
-		set_msg(err, errlen, "%s; use --strategy instance", why);
+		msg_set(err, errlen, "%s; use --strategy instance", why);
 		return -EBUSY;
 	}
 	ret = tracing_instance_in_use(NULL, why, sizeof(why));
 	if (ret < 0) {
-		set_msg(err, errlen, "cannot inspect the top level: %s",
+		msg_set(err, errlen, "cannot inspect the top level: %s",
 			strerror(-ret));
 		return ret;
 	}
 	if (!ret || cfg->force)
 		return 0;
-	set_msg(err, errlen, "the top-level tracing instance is in use (%s); "
+	msg_set(err, errlen, "the top-level tracing instance is in use (%s); "
 		"use --force to take it over (it is restored at exit) or "
 		"--strategy instance", why);
 	return -EBUSY;
@@ -1440,13 +1410,13 @@ static int recover_global(int pid, char *msg, size_t msglen)
 	if (!ret) {
 		ret = restore_global(st);
 		saved_free(st);
-		add_msg(msg, msglen, "restored the top level saved by dead "
+		msg_add(msg, msglen, "restored the top level saved by dead "
 			"pid %d%s", pid, ret ? " (partly)" : "");
 	} else if (ret != -ENOENT) {
-		add_msg(msg, msglen, "unreadable state file of dead pid %d "
+		msg_add(msg, msglen, "unreadable state file of dead pid %d "
 			"(%s) removed", pid, strerror(-ret));
 	} else {
-		add_msg(msg, msglen, "removed the lock of dead pid %d", pid);
+		msg_add(msg, msglen, "removed the lock of dead pid %d", pid);
 	}
 	remove_state_file(STATE_FILE);
 	remove_state_file(LOCK_FILE);
@@ -1471,13 +1441,13 @@ static int take_lock(struct tracing_session *s, char *err, size_t errlen)
 	ret = create_lock();
 	if (ret == -EEXIST) {
 		pid = lock_owner(&start);
-		set_msg(err, errlen, "kvmmmu-graph pid %d holds the top level "
+		msg_set(err, errlen, "kvmmmu-graph pid %d holds the top level "
 			"(%s/%s); use --strategy instance", pid, state_dir,
 			LOCK_FILE);
 		return -EBUSY;
 	}
 	if (ret) {
-		set_msg(err, errlen, "cannot create %s/%s: %s", state_dir,
+		msg_set(err, errlen, "cannot create %s/%s: %s", state_dir,
 			LOCK_FILE, strerror(-ret));
 		return ret;
 	}
@@ -1496,7 +1466,7 @@ static int save_and_lock(struct tracing_session *s, char *err, size_t errlen)
 		return ret;
 	ret = write_state_file(s->saved);
 	if (ret) {
-		set_msg(err, errlen, "cannot write %s/%s: %s", state_dir,
+		msg_set(err, errlen, "cannot write %s/%s: %s", state_dir,
 			STATE_FILE, strerror(-ret));
 		return ret;
 	}
@@ -1562,7 +1532,7 @@ static int create_instance(struct tracing_session *s, char *err, size_t errlen)
 	else if (!tracefs_instance_is_new(s->inst))
 		ret = -EEXIST;
 	if (ret) {
-		set_msg(err, errlen, "cannot create tracing instance %s: %s",
+		msg_set(err, errlen, "cannot create tracing instance %s: %s",
 			name, strerror(-ret));
 		tracefs_instance_free(s->inst);
 		s->inst = NULL;
@@ -1587,7 +1557,7 @@ static int check_instance_tracer(struct tracing_session *s,
 
 	ok = tracer_available(s->inst, "function_graph", &tracers);
 	if (!ok)
-		set_msg(err, errlen, "instance strategy needs function_graph in "
+		msg_set(err, errlen, "instance strategy needs function_graph in "
 			"created instances, which this kernel lacks "
 			"(available_tracers there: %s); try --strategy %s",
 			tracers ? tracers : "unreadable",
@@ -1620,17 +1590,17 @@ static int check_config(const struct session_config *cfg,
 {
 	if (!cfg || !cfg->prof || cfg->nr_tids < 0 ||
 	    (cfg->nr_tids && !cfg->tids)) {
-		set_msg(err, errlen, "invalid session configuration");
+		msg_set(err, errlen, "invalid session configuration");
 		return -EINVAL;
 	}
 	if (cfg->strategy == STRATEGY_AUTO ||
 	    !strcmp(capture_strategy_name(cfg->strategy), "?")) {
-		set_msg(err, errlen, "strategy must be resolved before start "
+		msg_set(err, errlen, "strategy must be resolved before start "
 			"(got %s)", capture_strategy_name(cfg->strategy));
 		return -EINVAL;
 	}
 	if (!tracefs_tracing_dir()) {
-		set_msg(err, errlen, "tracefs is not mounted");
+		msg_set(err, errlen, "tracefs is not mounted");
 		return -ENOENT;
 	}
 	return 0;
@@ -1643,14 +1613,14 @@ int tracing_session_start(const struct session_config *cfg,
 	struct tracing_session *s;
 	int ret;
 
-	set_msg(err, errlen, "%s", "");
+	msg_set(err, errlen, "%s", "");
 	*out = NULL;
 	ret = check_config(cfg, err, errlen);
 	if (ret)
 		return ret;
 	s = calloc(1, sizeof(*s));
 	if (!s) {
-		set_msg(err, errlen, "out of memory");
+		msg_set(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	s->strategy = cfg->strategy;
@@ -1752,7 +1722,7 @@ static void clean_instance(struct stale_ctx *c, const char *name)
 	if (!inst)
 		return;
 	destroy_instance(inst);
-	add_msg(c->msg, c->msglen, "%s instance %s (pid dead)",
+	msg_add(c->msg, c->msglen, "%s instance %s (pid dead)",
 		tracefs_instance_exists(name) ? "could not remove" :
 		"removed", name);
 	c->cleaned++;
@@ -1845,7 +1815,7 @@ static int clean_probes(struct stale_ctx *c)
 		if (!our_probe(line, name, sizeof(name)))
 			continue;
 		ret = remove_probe(file, name);
-		add_msg(c->msg, c->msglen, "%s probe event %s",
+		msg_add(c->msg, c->msglen, "%s probe event %s",
 			ret ? "could not remove" : "removed", name);
 		c->cleaned++;
 	}
@@ -1858,9 +1828,9 @@ int tracing_cleanup_stale(char *msg, size_t msglen)
 	struct stale_ctx c = { .msg = msg, .msglen = msglen };
 	int ret;
 
-	set_msg(msg, msglen, "%s", "");
+	msg_set(msg, msglen, "%s", "");
 	if (!tracefs_tracing_dir()) {
-		set_msg(msg, msglen, "tracefs is not mounted");
+		msg_set(msg, msglen, "tracefs is not mounted");
 		return -ENOENT;
 	}
 	ret = clean_instances(&c);
@@ -1869,10 +1839,10 @@ int tracing_cleanup_stale(char *msg, size_t msglen)
 	if (!ret && !c.live)
 		ret = clean_probes(&c);
 	if (ret) {
-		set_msg(msg, msglen, "cleanup failed: %s", strerror(-ret));
+		msg_set(msg, msglen, "cleanup failed: %s", strerror(-ret));
 		return ret;
 	}
 	if (!c.cleaned)
-		set_msg(msg, msglen, "nothing to clean");
+		msg_set(msg, msglen, "nothing to clean");
 	return c.cleaned;
 }

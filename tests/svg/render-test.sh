@@ -64,7 +64,7 @@ run_browser() {
 src="$srcdir/src"
 if ! $CC -Wall -Wextra -O2 -I"$src" -o "$out/make-sample-svg" \
 	"$srcdir/tests/svg/make-sample-svg.c" "$src/flame.c" \
-	"$src/flame_svg.c" "$src/symbols.c" "$src/profile.c" "$src/fault.c" \
+	"$src/flame_svg.c" "$src/symbols.c" "$src/profile.c" "$src/fault.c" "$src/msg.c" \
 	>"$out/build.log" 2>&1; then
 	fail build "see $out/build.log"
 	exit 1
