@@ -17,7 +17,7 @@
 enum field_target {
 	T_NONE, T_FUNC, T_DEPTH, T_CALLTIME, T_RETTIME, T_VCPU, T_ADDR,
 	T_GFN, T_ERROR, T_PFN, T_EXIT_INFO, T_EXIT_REASON, T_SLOT_ID,
-	T_BASE_GFN, T_UADDR,
+	T_BASE_GFN, T_UADDR, T_NPAGES,
 };
 
 struct field_spec {
@@ -56,7 +56,8 @@ static const struct event_spec specs[] = {
 	  { { "gfn", T_GFN } } },
 	{ "kvmmmu_graph", "memslot", REC_MEMSLOT,
 	  { { "slot_id", T_SLOT_ID }, { "base_gfn", T_BASE_GFN },
-	    { "uaddr", T_UADDR }, { "gfn", T_GFN } } },
+	    { "uaddr", T_UADDR }, { "npages", T_NPAGES },
+	    { "gfn", T_GFN } } },
 };
 
 #define NR_SPECS (sizeof(specs) / sizeof(specs[0]))
@@ -214,6 +215,7 @@ static void store(struct trace_record *rec, enum field_target t, uint64_t v)
 	case T_SLOT_ID:		rec->slot_id = (int)v; break;
 	case T_BASE_GFN:	rec->base_gfn = v; break;
 	case T_UADDR:		rec->uaddr = v; break;
+	case T_NPAGES:		rec->npages = v; break;
 	case T_NONE:		break;
 	}
 }
@@ -229,6 +231,7 @@ static void reset_record(struct trace_record *rec)
 	rec->error_code = 0;
 	rec->pfn = UINT64_MAX;
 	rec->slot_id = -1;
+	rec->npages = 0;
 }
 
 int event_decode(const struct event_decoder *dec, const void *data,

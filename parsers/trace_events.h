@@ -48,6 +48,7 @@ enum rec_type {
  * @slot_id:	memslot id (memslot probe)
  * @base_gfn:	memslot base gfn (memslot probe)
  * @uaddr:	memslot userspace address (memslot probe)
+ * @npages:	memslot size in pages (memslot probe), 0 if absent
  */
 struct trace_record {
 	enum rec_type type;
@@ -67,6 +68,7 @@ struct trace_record {
 	int slot_id;
 	uint64_t base_gfn;
 	uint64_t uaddr;
+	uint64_t npages;
 };
 
 struct event_decoder;

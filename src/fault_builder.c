@@ -9,6 +9,7 @@
 
 #include "fault_builder.h"
 #include "fault_type.h"
+#include "memslot_map.h"
 #include "page_counter.h"
 #include "profile.h"
 #include "symbols.h"
@@ -59,6 +60,7 @@ struct fault_builder {
 	unsigned char *phase_of;	/* dense func -> phase, grown lazily */
 	unsigned char *root_of;		/* dense func -> 1 root, 2 not, 0 ? */
 	uint32_t func_cap;
+	struct memslot_map slots;	/* learned from memslot records */
 };
 
 struct fault_builder *fault_builder_new(const struct builder_config *cfg)
@@ -259,6 +261,8 @@ static void end_fault(struct fault_builder *b, struct thread_state *t)
 	if (f->kind == FAULT_KIND_MMIO) {
 		f->hva = FAULT_UNKNOWN;
 		f->memslot = -1;
+	} else if (f->memslot < 0 && f->gpa != FAULT_UNKNOWN) {
+		memslot_map_find(&b->slots, f->gpa >> 12, &f->memslot, &f->hva);
 	}
 	f->count = f->gpa == FAULT_UNKNOWN ? 1 :
 		   page_counter_hit(b->pages, f->gpa >> 12);
@@ -465,6 +469,9 @@ int fault_builder_feed(struct fault_builder *b, const struct trace_record *rec,
 		on_loss(b);
 	if (rec->type == REC_OTHER)
 		return 0;
+	if (rec->type == REC_MEMSLOT && rec->slot_id >= 0)
+		memslot_map_learn(&b->slots, rec->slot_id, rec->base_gfn,
+				  rec->npages, rec->uaddr);
 	t = get_thread(b, rec->tid);
 	if (!t)
 		return -ENOMEM;

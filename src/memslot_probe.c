@@ -145,6 +145,9 @@ int memslot_offsets_from_btf(const struct btf *btf,
 	if (!ret)
 		ret = member(btf, "kvm_memory_slot", "userspace_addr",
 			     &off->uaddr, &off->uaddr_size, why, whylen);
+	if (!ret)
+		ret = member(btf, "kvm_memory_slot", "npages", &off->npages,
+			     &off->npages_size, why, whylen);
 	if (ret)
 		return ret;
 	off->have_fault =
@@ -175,18 +178,21 @@ static int format_line(const struct memslot_site *site,
 		       const struct memslot_offsets *off, const char *slot,
 		       const char *gfn, char *buf, size_t len)
 {
-	char tid[8], tbase[8], tuaddr[8];
+	char tid[8], tbase[8], tuaddr[8], tnpages[8];
 	int n;
 
 	if (fetch_type(off->id_size, true, tid, sizeof(tid)) ||
 	    fetch_type(off->base_gfn_size, false, tbase, sizeof(tbase)) ||
-	    fetch_type(off->uaddr_size, false, tuaddr, sizeof(tuaddr)))
+	    fetch_type(off->uaddr_size, false, tuaddr, sizeof(tuaddr)) ||
+	    fetch_type(off->npages_size, false, tnpages, sizeof(tnpages)))
 		return -EOPNOTSUPP;
 	n = snprintf(buf, len, "p:%s/%s %s slot_id=+%u(%s):%s "
-		     "base_gfn=+%u(%s):%s uaddr=+%u(%s):%s gfn=%s",
+		     "base_gfn=+%u(%s):%s uaddr=+%u(%s):%s "
+		     "npages=+%u(%s):%s gfn=%s",
 		     MEMSLOT_EVENT_SYSTEM, MEMSLOT_EVENT_NAME, site->func,
 		     off->id, slot, tid, off->base_gfn, slot, tbase,
-		     off->uaddr, slot, tuaddr, gfn);
+		     off->uaddr, slot, tuaddr, off->npages, slot, tnpages,
+		     gfn);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 

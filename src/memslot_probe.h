@@ -55,6 +55,7 @@ struct memslot_site {
  * @id:		kvm_memory_slot.id
  * @base_gfn:	kvm_memory_slot.base_gfn
  * @uaddr:	kvm_memory_slot.userspace_addr
+ * @npages:	kvm_memory_slot.npages
  * @have_fault:	kvm_page_fault.slot and .gfn were found
  * @fault_slot:	kvm_page_fault.slot
  * @fault_gfn:	kvm_page_fault.gfn
@@ -63,6 +64,7 @@ struct memslot_offsets {
 	unsigned int id, id_size;
 	unsigned int base_gfn, base_gfn_size;
 	unsigned int uaddr, uaddr_size;
+	unsigned int npages, npages_size;
 	bool have_fault;
 	unsigned int fault_slot, fault_slot_size;
 	unsigned int fault_gfn, fault_gfn_size;

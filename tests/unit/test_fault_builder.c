@@ -307,6 +307,36 @@ TEST(exit_of_a_call_entered_before_the_fault_is_ignored)
 	fault_builder_free(b);
 }
 
+TEST(faults_without_a_memslot_record_use_the_slots_seen)
+{
+	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
+	struct trace_record ms = { .type = REC_MEMSLOT, .tid = 1,
+		.slot_id = 2, .base_gfn = 0x40000, .npages = 512,
+		.uaddr = 0x7f0000000000ull, .addr = 0x40001000ull };
+
+	feed(b, pf(1, 0, 0x40001000, 0x100000006ull));
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, ms);
+	feed(b, ext(1, 0, A_ROOT, 0, 10, 20));
+	CHECK_EQ(last.memslot, 2);
+	CHECK_EQ(last.hva, 0x7f0000001000ull);
+	/* a fast-path fault calls no fault-in: attributed from the map */
+	feed(b, pf(1, 0, 0x40003008, 0x100000007ull));
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, ev(REC_FAST_PF, 1, 0));
+	feed(b, ext(1, 0, A_ROOT, 0, 30, 40));
+	CHECK_EQ(last.kind, FAULT_KIND_FAST);
+	CHECK_EQ(last.memslot, 2);
+	CHECK_EQ(last.hva, 0x7f0000003000ull);
+	/* outside every slot seen: unknown */
+	feed(b, pf(1, 0, 0x80000000, 0x100000007ull));
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, ext(1, 0, A_ROOT, 0, 50, 60));
+	CHECK_EQ(last.memslot, -1);
+	CHECK_EQ(last.hva, FAULT_UNKNOWN);
+	fault_builder_free(b);
+}
+
 TEST(count_rises_for_refaults_on_the_same_page)
 {
 	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
@@ -408,6 +438,7 @@ int main(void)
 	RUN(untraced_frames_between_calls_keep_the_fault_complete);
 	RUN(interrupt_shown_at_the_depth_of_the_interrupted_call);
 	RUN(exit_of_a_call_entered_before_the_fault_is_ignored);
+	RUN(faults_without_a_memslot_record_use_the_slots_seen);
 	RUN(count_rises_for_refaults_on_the_same_page);
 	RUN(events_only_delay_runs_to_next_kvm_entry);
 	RUN(huge_trees_are_truncated_but_timed);

@@ -24,14 +24,14 @@
 /* Offsets of Debian 6.1.0-56 and 6.12.117 (pahole on their kvm.ko BTF). */
 static const struct memslot_offsets off_61 = {
 	.id = 260, .id_size = 2, .base_gfn = 176, .base_gfn_size = 8,
-	.uaddr = 248, .uaddr_size = 8, .have_fault = true,
-	.fault_slot = 32, .fault_slot_size = 8,
+	.uaddr = 248, .uaddr_size = 8, .npages = 184, .npages_size = 8,
+	.have_fault = true, .fault_slot = 32, .fault_slot_size = 8,
 	.fault_gfn = 24, .fault_gfn_size = 8,
 };
 static const struct memslot_offsets off_612 = {
 	.id = 260, .id_size = 2, .base_gfn = 176, .base_gfn_size = 8,
-	.uaddr = 248, .uaddr_size = 8, .have_fault = true,
-	.fault_slot = 40, .fault_slot_size = 8,
+	.uaddr = 248, .uaddr_size = 8, .npages = 184, .npages_size = 8,
+	.have_fault = true, .fault_slot = 40, .fault_slot_size = 8,
 	.fault_gfn = 32, .fault_gfn_size = 8,
 };
 
@@ -120,7 +120,8 @@ TEST(line_of_slot_form_on_6_1)
 	CHECK_EQ(memslot_probe_format(&s, &off_61, buf, sizeof(buf)), 0);
 	CHECK_LINE(buf, "p:kvmmmu_graph/memslot __gfn_to_pfn_memslot "
 		  "slot_id=+260($arg1):s16 base_gfn=+176($arg1):u64 "
-		  "uaddr=+248($arg1):u64 gfn=$arg2:u64");
+		  "uaddr=+248($arg1):u64 npages=+184($arg1):u64 "
+		  "gfn=$arg2:u64");
 }
 
 TEST(line_of_fault_form_on_6_12_dereferences_fault_slot)
@@ -132,7 +133,8 @@ TEST(line_of_fault_form_on_6_12_dereferences_fault_slot)
 	CHECK_EQ(memslot_probe_format(&s, &off_612, buf, sizeof(buf)), 0);
 	CHECK_LINE(buf, "p:kvmmmu_graph/memslot kvm_faultin_pfn "
 		  "slot_id=+260(+40($arg2)):s16 base_gfn=+176(+40($arg2)):u64 "
-		  "uaddr=+248(+40($arg2)):u64 gfn=+32($arg2):u64");
+		  "uaddr=+248(+40($arg2)):u64 npages=+184(+40($arg2)):u64 "
+		  "gfn=+32($arg2):u64");
 	CHECK_EQ(memslot_probe_format(&s, &off_61, buf, sizeof(buf)), 0);
 	CHECK(contains(buf, "slot_id=+260(+32($arg2)):s16"));
 	CHECK(contains(buf, "gfn=+24($arg2):u64"));
@@ -245,8 +247,9 @@ static struct btf *kvm_like_btf(bool fault, bool with_uaddr)
 	put_type(&b, "gfn_t", 8, 0, 3);				/* 4 */
 	put_type(&b, "long unsigned int", 1, 0, 8);		/* 5 */
 	put_u32(&b, 64);
-	put_type(&b, "kvm_memory_slot", 4, with_uaddr ? 3 : 2, 280); /* 6 */
+	put_type(&b, "kvm_memory_slot", 4, with_uaddr ? 4 : 3, 280); /* 6 */
 	put_member(&b, "base_gfn", 4, 176);
+	put_member(&b, "npages", 5, 184);
 	if (with_uaddr)
 		put_member(&b, "userspace_addr", 5, 248);
 	put_member(&b, "id", 1, 260);
@@ -274,6 +277,7 @@ TEST(offsets_from_btf)
 	CHECK_EQ(o.base_gfn_size, 8);
 	CHECK_EQ(o.uaddr, 248);
 	CHECK_EQ(o.uaddr_size, 8);
+	CHECK_EQ(o.npages, 184);
 	CHECK(o.have_fault);
 	CHECK_EQ(o.fault_slot, 40);
 	CHECK_EQ(o.fault_slot_size, 8);
