@@ -35,6 +35,7 @@
 #define EXIT_VM_GONE	3
 #define MAX_TIDS	4096
 #define POLL_NS		100000000L	/* 100 ms between buffer reads */
+#define BURST_PAGES	64		/* pages in one read that mean a burst */
 #define HORIZON_SLACK_NS 20000000ull	/* events may commit this late */
 
 static volatile sig_atomic_t stop_signal;
@@ -406,10 +407,22 @@ static int start_session(struct run *run, enum capture_strategy strategy)
 /* Why the loop stopped. */
 enum stop_reason { STOP_SIGNAL, STOP_DURATION, STOP_EXITED, STOP_ERROR };
 
+/*
+ * Sleep between reads: the full poll interval when the last read was
+ * light, a tenth of it when it was heavy, so bursts of faults are read
+ * before the ring buffers overflow.
+ */
+static void poll_pause(uint64_t pages_read)
+{
+	struct timespec ts = { 0, pages_read > BURST_PAGES ? POLL_NS / 10 :
+				  POLL_NS };
+
+	nanosleep(&ts, NULL);
+}
+
 static enum stop_reason trace_loop(struct run *run)
 {
-	uint64_t end = 0, start = now_mono_ns();
-	struct timespec poll = { 0, POLL_NS };
+	uint64_t end = 0, start = now_mono_ns(), pages = 0;
 	int64_t n;
 
 	if (run->p->duration_s > 0)
@@ -427,7 +440,8 @@ static enum stop_reason trace_loop(struct run *run)
 			return STOP_DURATION;
 		if (vm_target_exited(run->pid, NULL))
 			return STOP_EXITED;
-		nanosleep(&poll, NULL);
+		poll_pause(capture_pages(run->capture) - pages);
+		pages = capture_pages(run->capture);
 	}
 }
 
