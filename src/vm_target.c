@@ -171,6 +171,24 @@ int vm_target_release(void)
 	return n == sizeof(e) ? -e : 0;
 }
 
+static bool is_zombie(int pid)
+{
+	char path[64], buf[256], *paren;
+	FILE *f;
+	bool z = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (fgets(buf, sizeof(buf), f)) {
+		paren = strrchr(buf, ')');	/* comm may hold spaces */
+		z = paren && paren[1] == ' ' && paren[2] == 'Z';
+	}
+	fclose(f);
+	return z;
+}
+
 bool vm_target_exited(int pid, int *status)
 {
 	int st = 0;
@@ -186,5 +204,7 @@ bool vm_target_exited(int pid, int *status)
 	}
 	if (pid == spawn_pid)	/* already reaped */
 		return true;
-	return kill(pid, 0) && errno == ESRCH;
+	if (kill(pid, 0) && errno == ESRCH)
+		return true;
+	return is_zombie(pid);	/* exited, not yet reaped by its parent */
 }

@@ -266,6 +266,33 @@ svg_checks() {
 	echo "   screenshot: ${svg%.svg}.png"
 }
 
+# mmu_mode_checks KERNEL: the other MMU modes (legacy TDP MMU, shadow
+# paging) boot with module options; the tool must still agree with KVM.
+mmu_mode_checks() {
+	local k=$1 a n out c
+	[ -n "$destdir" ] || return
+	for a in kvm.tdp_mmu=0 kvm_amd.npt=0; do
+		n=$(echo "$a" | tr '.=' '__')
+		out=$outroot/$k-$n
+		c="$k $a: kvmmmu-graph agrees with KVM's counters"
+		if ! "$here/boot.sh" --kernel "$k" --smp "$smp" --timeout "$timeout" --append "$a" \
+			--scenario "$here/scenarios/mmu-mode.sh" --out "$out" --destdir "$destdir" \
+			--cache "$cache" 2>"$out.bootlog" >/dev/null; then
+			fail "$c" "boot failed: $(tail -n 3 "$out.bootlog" | tr '\n' ' ')"
+			continue
+		fi
+		echo "   $a: $(tr '\n' ' ' <"$out/mode.txt")"
+		# 6.1 inlines direct_map and fast_page_fault in these modes
+		if [ "$(cat "$out/rc")" = 0 ] && python3 "$srcdir/tests/cli/check_oracle.py" --live \
+			"$out/faultgen.json" "$out/faults.jsonl" --phases=faultin,gup >"$out/oracle.txt" 2>&1; then
+			pass "$c"
+		else
+			fail "$c" "rc $(cat "$out/rc"): $(grep DIFF "$out/oracle.txt" | tr '\n' ' ')"
+		fi
+		sed 's/^/      /' "$out/oracle.txt"
+	done
+}
+
 raw_checks() {
 	local k=$1 out=$outroot/$1
 	out=$outroot/$k
@@ -367,6 +394,7 @@ raw_checks() {
 for k in "${kernels[@]}"; do
 	raw_checks "$k"
 	profiler_checks "$k"
+	[ "$k" = 6.1 ] && mmu_mode_checks "$k"
 done
 
 finish
