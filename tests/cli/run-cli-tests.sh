@@ -137,3 +137,33 @@ elif grep -qE '^  MEM_SLOTID, HVA +yes ' "$tmp/check.out"; then
 else
 	fail check_says_memslot_source "no 'MEM_SLOTID, HVA' line in check"
 fi
+
+# --vm PID: a VM that exits mid-run (and stays a zombie, unreaped by its
+# parent) ends the trace with status 3 and a one-line message.
+go=$tmp/go
+python3 -c "
+import subprocess, sys, time
+p = subprocess.Popen(['$FG', '--pages', '2', '--wait-file', '$go', '--json', '/dev/null'],
+                     stderr=subprocess.DEVNULL)
+print(p.pid, flush=True)
+time.sleep(40)
+" >"$tmp/vm.pid" &
+parent=$!
+n=0
+while [ "$n" -lt 50 ] && [ ! -s "$tmp/vm.pid" ]; do sleep 0.1; n=$((n + 1)); done
+vm=$(cat "$tmp/vm.pid")
+start=$(date +%s)
+"$G" --summary-only -d 30 --vm "$vm" >"$tmp/zombie.out" 2>"$tmp/zombie.err" &
+g=$!
+n=0
+while [ "$n" -lt 100 ] && ! grep -q "tracing PID" "$tmp/zombie.err"; do sleep 0.1; n=$((n + 1)); done
+touch "$go"
+wait "$g"
+rc=$?
+took=$(( $(date +%s) - start ))
+kill "$parent" 2>/dev/null
+if [ "$rc" = 3 ] && [ "$took" -lt 15 ] && grep -q "VM process $vm exited during the trace" "$tmp/zombie.err"; then
+	pass vm_exits_mid_run
+else
+	fail vm_exits_mid_run "rc $rc after ${took}s: $(tr '\n' ' ' <"$tmp/zombie.err" | head -c 300)"
+fi
