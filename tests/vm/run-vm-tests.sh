@@ -154,10 +154,11 @@ profiler_checks() {
 			"rc $(cat "$d/rc" 2>/dev/null): $(head -c 200 "$d/stderr.txt") $(grep DIFF "$d/oracle.txt" 2>/dev/null | tr '\n' ' ')"
 	fi
 	if [ "$(cat "$out/tree/rc" 2>/dev/null)" = 0 ] && grep -q "kvm_mmu_page_fault() {" "$out/tree/out.txt" &&
-		grep -q "Where fault time goes" "$out/tree/out.txt"; then
+		python3 "$here/check_breakdown.py" "$out/tree/out.txt" >"$out/tree/breakdown.txt" 2>&1; then
 		pass "$k: --tree, breakdown, --folded and --svg run"
+		sed 's/^/      breakdown: /' "$out/tree/breakdown.txt"
 	else
-		fail "$k: --tree, breakdown, --folded and --svg run" "rc $(cat "$out/tree/rc" 2>/dev/null)"
+		fail "$k: --tree, breakdown, --folded and --svg run" "rc $(cat "$out/tree/rc" 2>/dev/null): $(tr '\n' ' ' <"$out/tree/breakdown.txt" 2>/dev/null)"
 	fi
 	# (its counts are checked like the strategies'; this is about types,
 	# PFN, memslot and HVA of execute-from-new-page faults)
