@@ -184,31 +184,50 @@ static int parse_stream(struct profile *prof, FILE *f, const char *path,
 	return 0;
 }
 
-struct profile *profile_load(const char *path, char *err, int errlen)
+/* Parse an open stream; @where names it in messages. */
+static struct profile *profile_from_stream(FILE *f, const char *where,
+					   char *err, int errlen)
 {
-	struct profile *prof;
-	FILE *f;
-	int ret;
+	struct profile *prof = calloc(1, sizeof(*prof));
 
-	f = fopen(path, "re");
-	if (!f) {
-		msg_set(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	prof = calloc(1, sizeof(*prof));
 	if (!prof) {
-		fclose(f);
 		msg_set(err, errlen, "out of memory");
 		return NULL;
 	}
-	ret = parse_stream(prof, f, path, err, errlen);
-	fclose(f);
-	if (ret) {
+	if (parse_stream(prof, f, where, err, errlen)) {
 		profile_free(prof);
 		return NULL;
 	}
 	if (!prof->name)
 		prof->name = strdup("unnamed");
+	return prof;
+}
+
+struct profile *profile_load(const char *path, char *err, int errlen)
+{
+	struct profile *prof;
+	FILE *f = fopen(path, "re");
+
+	if (!f) {
+		msg_set(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	prof = profile_from_stream(f, path, err, errlen);
+	fclose(f);
+	return prof;
+}
+
+struct profile *profile_parse(const char *text, char *err, int errlen)
+{
+	struct profile *prof;
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	if (!f) {
+		msg_set(err, errlen, "profile text: %s", strerror(errno));
+		return NULL;
+	}
+	prof = profile_from_stream(f, "profile text", err, errlen);
+	fclose(f);
 	return prof;
 }
 

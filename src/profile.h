@@ -27,6 +27,8 @@ struct symbols;
  * Return: the profile, or NULL with @err filled.
  */
 struct profile *profile_load(const char *path, char *err, int errlen);
+/* The same from a string (tests, built-in profiles). */
+struct profile *profile_parse(const char *text, char *err, int errlen);
 void profile_free(struct profile *prof);
 
 const char *profile_name(const struct profile *prof);

@@ -132,19 +132,9 @@ static void mmio_fault(void)
 
 static int load_profile(void)
 {
-	char path[] = "/tmp/kvmmmu-sample-profile-XXXXXX", err[256];
-	int fd = mkstemp(path);
-	FILE *pf;
+	char err[256];
 
-	if (fd < 0)
-		return -1;
-	pf = fdopen(fd, "w");
-	if (!pf)
-		return -1;
-	fputs(profile_text, pf);
-	fclose(pf);
-	prof = profile_load(path, err, sizeof(err));
-	unlink(path);
+	prof = profile_parse(profile_text, err, sizeof(err));
 	if (!prof)
 		fprintf(stderr, "%s\n", err);
 	return prof ? 0 : -1;

@@ -388,7 +388,6 @@ TEST(huge_trees_are_truncated_but_timed)
 static int setup(void)
 {
 	char ksyms[] = "/tmp/kvmmmu-test-kallsymsXXXXXX";
-	char pfile[] = "/tmp/kvmmmu-test-profileXXXXXX";
 	char err[256];
 	FILE *f;
 	int fd;
@@ -403,19 +402,14 @@ static int setup(void)
 		"ffffffffa0006000 t vcpu_run\t[kvm]\n"
 		"ffffffffa0007000 d some_data\t[kvm]\n");
 	fclose(f);
-	fd = mkstemp(pfile);
-	f = fdopen(fd, "w");
-	fprintf(f, "name t\nroot kvm_mmu_page_fault\n"
-		"phase fast_path fast_page_fault\n"
-		"phase faultin kvm_faultin_pfn kvm_mmu_faultin_pfn\n"
-		"phase map kvm_tdp_mmu_map\n");
-	fclose(f);
 	syms = symbols_new();
 	if (symbols_load_kallsyms(syms, ksyms) != 6)
 		return -1;
-	prof = profile_load(pfile, err, sizeof(err));
 	unlink(ksyms);
-	unlink(pfile);
+	prof = profile_parse("name t\nroot kvm_mmu_page_fault\n"
+			     "phase fast_path fast_page_fault\n"
+			     "phase faultin kvm_faultin_pfn kvm_mmu_faultin_pfn\n"
+			     "phase map kvm_tdp_mmu_map\n", err, sizeof(err));
 	return prof ? 0 : -1;
 }
 

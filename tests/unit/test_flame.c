@@ -802,18 +802,14 @@ TEST(breakdown_without_trees)
 
 static int setup(void)
 {
-	char path[300], err[256];
+	char err[256];
 
 	if (!mkdtemp(tmpdir))
 		return -1;
-	snprintf(path, sizeof(path), "%s/test.profile", tmpdir);
-	if (write_file(path, profile_text))
-		return -1;
 	syms = symbols_new();
-	prof = profile_load(path, err, sizeof(err));
+	prof = profile_parse(profile_text, err, sizeof(err));
 	if (!prof)
 		fprintf(stderr, "%s\n", err);
-	unlink(path);
 	return syms && prof ? 0 : -1;
 }
 

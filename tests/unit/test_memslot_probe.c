@@ -47,23 +47,6 @@ static bool contains(const char *s, const char *sub)
 	return s && strstr(s, sub);
 }
 
-static struct profile *profile_from(const char *text, char *err, int errlen)
-{
-	char path[] = "/tmp/kvmmmu-test-memslot-XXXXXX";
-	struct profile *p;
-	FILE *f;
-	int fd = mkstemp(path);
-
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "w");
-	fputs(text, f);
-	fclose(f);
-	p = profile_load(path, err, errlen);
-	unlink(path);
-	return p;
-}
-
 /* ---- the directive ---- */
 
 TEST(parse_slot_and_gfn_form)
@@ -344,7 +327,7 @@ TEST(profile_keeps_memslot_probes_in_order)
 	struct profile *p;
 	char err[256];
 
-	p = profile_from(two_sites, err, sizeof(err));
+	p = profile_parse(two_sites, err, sizeof(err));
 	CHECK(p != NULL);
 	if (!p)
 		return;
@@ -361,11 +344,11 @@ TEST(profile_refuses_a_memslot_probe_without_arguments)
 	char err[256] = "";
 	struct profile *p;
 
-	p = profile_from("name t\nroot r\nmemslot_probe f\n", err, sizeof(err));
+	p = profile_parse("name t\nroot r\nmemslot_probe f\n", err, sizeof(err));
 	CHECK(p == NULL);
 	CHECK(contains(err, ":3: bad arguments for 'memslot_probe'"));
 	profile_free(p);
-	p = profile_from("name t\nroot r\nmemslot_probe f $arg1\n", err,
+	p = profile_parse("name t\nroot r\nmemslot_probe f $arg1\n", err,
 			 sizeof(err));
 	CHECK(p == NULL);
 	profile_free(p);
@@ -394,7 +377,7 @@ static int fake_try(const struct memslot_site *site, const char *def,
 
 TEST(choose_reports_a_bad_directive_and_goes_on)
 {
-	struct profile *p = profile_from("name t\nroot r\n"
+	struct profile *p = profile_parse("name t\nroot r\n"
 		"memslot_probe f slot=$arg1\n"
 		"memslot_probe g slot=$arg1 gfn=$arg2\n", NULL, 0);
 	struct fake k = { .ok = "g" };
@@ -434,7 +417,7 @@ TEST(installed_profile_tries___gfn_to_pfn_memslot_first)
 
 TEST(choose_takes_the_first_accepted_function)
 {
-	struct profile *p = profile_from(two_sites, NULL, 0);
+	struct profile *p = profile_parse(two_sites, NULL, 0);
 	struct fake k = { .ok = "kvm_mmu_faultin_pfn" };
 	struct memslot_site s;
 	char def[MEMSLOT_DEF_LEN], why[256];
@@ -453,7 +436,7 @@ TEST(choose_takes_the_first_accepted_function)
 
 TEST(choose_skips_the_fault_form_without_its_btf)
 {
-	struct profile *p = profile_from(two_sites, NULL, 0);
+	struct profile *p = profile_parse(two_sites, NULL, 0);
 	struct memslot_offsets o = off_612;
 	struct fake k = { .ok = "kvm_mmu_faultin_pfn" };
 	struct memslot_site s;
@@ -469,7 +452,7 @@ TEST(choose_skips_the_fault_form_without_its_btf)
 
 TEST(choose_none_says_why_for_each_function)
 {
-	struct profile *p = profile_from(two_sites, NULL, 0);
+	struct profile *p = profile_parse(two_sites, NULL, 0);
 	struct fake k = { .ok = NULL };
 	struct memslot_site s;
 	char def[MEMSLOT_DEF_LEN], why[256];
@@ -483,7 +466,7 @@ TEST(choose_none_says_why_for_each_function)
 
 TEST(choose_without_directive_is_enoent)
 {
-	struct profile *p = profile_from("name bare\nroot r\n", NULL, 0);
+	struct profile *p = profile_parse("name bare\nroot r\n", NULL, 0);
 	struct fake k = { .ok = "x" };
 	struct memslot_site s;
 	char def[MEMSLOT_DEF_LEN], why[256];
@@ -586,7 +569,7 @@ static struct trace_record slot_rec(int id, uint64_t base, uint64_t uaddr,
 static void one_fault(uint64_t gpa, uint64_t ec, const struct trace_record *r,
 		      int n)
 {
-	struct profile *p = profile_from("name t\nroot x\n", NULL, 0);
+	struct profile *p = profile_parse("name t\nroot x\n", NULL, 0);
 	struct symbols *syms = symbols_new();
 	struct builder_config cfg = { .prof = p, .syms = syms,
 		.vendor = FAULT_VENDOR_AMD, .events_only = true, .emit = keep };
@@ -647,7 +630,7 @@ TEST(builder_hides_memslot_of_mmio_faults)
 
 TEST(plan_on_this_host_creates_nothing)
 {
-	struct profile *p = profile_from(two_sites, NULL, 0);
+	struct profile *p = profile_parse(two_sites, NULL, 0);
 	struct memslot_plan plan;
 
 	if (access("/sys/kernel/tracing/events", F_OK))

@@ -4,7 +4,9 @@
  * tracefs of this machine. Needs root and a mounted tracefs (otherwise the
  * tests SKIP); leaves the top level exactly as it found it.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -228,19 +230,9 @@ static pid_t dead_pid(void)
 
 static struct profile *load_profile(const char *text)
 {
-	char path[] = "/tmp/kvmmmu-graph-test-profile-XXXXXX", err[256];
-	struct profile *p;
-	FILE *f;
-	int fd = mkstemp(path);
+	char err[256];
 
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "w");
-	fputs(text, f);
-	fclose(f);
-	p = profile_load(path, err, sizeof(err));
-	unlink(path);
-	return p;
+	return profile_parse(text, err, sizeof(err));
 }
 
 /* ---- tests ---- */
