@@ -18,6 +18,7 @@
 #define NO_NODE			-1
 #define PFN_ERR_MASK		(0xfffull << 52)	/* KVM error/noslot pfns */
 #define PFN_NOSLOT		(1ull << 63)
+#define VMX_EXIT_EPT_MISCONFIG	49	/* Intel: an MMIO spte was hit */
 
 struct pending_pf {
 	bool valid;
@@ -33,6 +34,7 @@ struct fault_marks {
 	bool fast_seen;
 	bool spte_seen;
 	bool mmio_seen;
+	bool misconfig;		/* Intel EPT misconfiguration exit */
 };
 
 struct thread_state {
@@ -46,6 +48,7 @@ struct thread_state {
 	int stack[MAX_STACK];		/* their node index, or NO_NODE */
 	uint32_t stack_func[MAX_STACK];	/* their function */
 	struct pending_pf pf;
+	uint32_t exit_reason;		/* of the thread's last kvm_exit */
 	struct fault_marks marks;
 	struct fault fault;
 };
@@ -230,6 +233,13 @@ static void start_fault(struct fault_builder *b, struct thread_state *t,
 		t->pf.valid = false;
 	}
 	memset(&t->marks, 0, sizeof(t->marks));
+	/*
+	 * On VMX an EPT misconfiguration (a cached MMIO spte) enters
+	 * kvm_mmu_page_fault with no kvm_page_fault event before it.
+	 */
+	t->marks.misconfig = b->cfg.vendor == FAULT_VENDOR_INTEL &&
+			     f->gpa == FAULT_UNKNOWN &&
+			     t->exit_reason == VMX_EXIT_EPT_MISCONFIG;
 	t->in_fault = true;
 	t->sp = 0;
 	t->overflow = 0;
@@ -244,7 +254,7 @@ static enum fault_kind decide_kind(const struct fault *f,
 	if (f->gpa != FAULT_UNKNOWN)
 		fault_type_from_trace(f->error_code,
 				      f->vendor == FAULT_VENDOR_INTEL, &a);
-	if (m->mmio_seen || noslot || a.rsvd)
+	if (m->mmio_seen || m->misconfig || noslot || a.rsvd)
 		return FAULT_KIND_MMIO;
 	if (m->fast_seen && !m->spte_seen)
 		return FAULT_KIND_FAST;
@@ -434,6 +444,8 @@ static void on_fault_event(struct thread_state *t,
 		break;
 	case REC_MMIO_PF:
 		t->marks.mmio_seen = true;
+		if (t->fault.gpa == FAULT_UNKNOWN)
+			t->fault.gpa = rec->addr;
 		break;
 	case REC_MEMSLOT:
 		on_memslot(t, rec);
@@ -487,6 +499,9 @@ int fault_builder_feed(struct fault_builder *b, const struct trace_record *rec,
 		break;
 	case REC_KVM_ENTRY:
 		on_kvm_entry(b, t, rec);
+		break;
+	case REC_KVM_EXIT:
+		t->exit_reason = rec->exit_reason;
 		break;
 	default:
 		if (t->in_fault)

@@ -337,6 +337,30 @@ TEST(faults_without_a_memslot_record_use_the_slots_seen)
 	fault_builder_free(b);
 }
 
+TEST(intel_ept_misconfig_without_page_fault_event_is_mmio)
+{
+	struct fault_builder *b = new_builder(FAULT_VENDOR_INTEL, false);
+	struct trace_record ex = { .type = REC_KVM_EXIT, .tid = 1,
+				   .exit_reason = 49 };
+	struct trace_record mm = { .type = REC_MMIO_PF, .tid = 1,
+				   .addr = 0xfebf0000 };
+
+	feed(b, ex);
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, mm);
+	feed(b, ext(1, 0, A_ROOT, 0, 10, 20));
+	CHECK_EQ(last.kind, FAULT_KIND_MMIO);
+	CHECK_EQ(last.gpa, 0xfebf0000);
+	/* an EPT violation exit (48) with its kvm_page_fault is not MMIO */
+	ex.exit_reason = 48;
+	feed(b, ex);
+	feed(b, pf(1, 0, 0x3000, 0x182));	/* write, GLA valid */
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, ext(1, 0, A_ROOT, 0, 30, 40));
+	CHECK_EQ(last.kind, FAULT_KIND_NORMAL);
+	fault_builder_free(b);
+}
+
 TEST(count_rises_for_refaults_on_the_same_page)
 {
 	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
@@ -433,6 +457,7 @@ int main(void)
 	RUN(interrupt_shown_at_the_depth_of_the_interrupted_call);
 	RUN(exit_of_a_call_entered_before_the_fault_is_ignored);
 	RUN(faults_without_a_memslot_record_use_the_slots_seen);
+	RUN(intel_ept_misconfig_without_page_fault_event_is_mmio);
 	RUN(count_rises_for_refaults_on_the_same_page);
 	RUN(events_only_delay_runs_to_next_kvm_entry);
 	RUN(huge_trees_are_truncated_but_timed);
