@@ -206,6 +206,13 @@ def main(argv):
     if summary is None:
         print("DIFF no summary object")
         return 1
+    keys = {"ts_ns", "cpu", "pid", "tid", "comm", "vcpu", "gpa", "error_code",
+            "error_type", "mmio", "delay_ns", "count", "hva", "pfn", "memslot",
+            "phases", "complete"}
+    check("faults missing a JSON key of the contract",
+          sum(1 for x in faults if not keys <= x.keys()), 0)
+    skeys = {"faults", "by_type", "delay", "phases", "lost_events"}
+    check("summary keys of the contract present", skeys <= summary.keys(), True)
     if live and not st["pf_taken"] and not faults:
         # e.g. a kvm_pvm host that emulates our paging-off guest
         print("skip: KVM took no page faults on this host")
