@@ -16,17 +16,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The rest of the tracefs API, for the users of this header: */
+#include "instance_in_use.h"	/* tracing_instance_in_use() */
+#include "stale_cleanup.h"	/* tracing_cleanup_stale(), our names */
+#include "top_level_state.h"	/* tracing_set_state_dir() */
+#include "tracefs_files.h"	/* tracing_read_file() */
+#include "tracefs_values.h"	/* tracing_clock_available() */
+
 struct profile;
 struct tracefs_instance;
 
-/* Our instances are named TRACING_INSTANCE_PREFIX "<pid>". */
-#define TRACING_INSTANCE_PREFIX		"kvmmmu-graph-"
-/* Temporary instances of host_probe(): TRACING_PROBE_INSTANCE_PREFIX "<pid>" */
-#define TRACING_PROBE_INSTANCE_PREFIX	"kvmmmu-graph-probe-"
-/* Group of the dynamic (k/f)probe events the tool may create. */
-#define TRACING_PROBE_GROUP		"kvmmmu_graph"
-/* Default directory of the top-level state and lock files. */
-#define TRACING_STATE_DIR		"/run/kvmmmu-graph"
+/* Per-CPU buffer size when session_config.buffer_kb is 0. */
 #define TRACING_DEFAULT_BUFFER_KB	4096
 
 enum capture_strategy {
@@ -151,62 +151,5 @@ const char *tracing_session_missing(const struct tracing_session *s,
  * lock files, and frees @s. Errors are ignored: there is no one to tell.
  */
 void tracing_session_end(struct tracing_session *s);
-
-/**
- * tracing_cleanup_stale() - undo what killed runs left behind
- * @msg:	buffer for a description of what was cleaned
- * @msglen:	size of @msg
- *
- * Destroys our instances whose pid is dead, restores the top level from a
- * state file whose owner is dead, and, when no live run remains, removes
- * the dynamic events of group TRACING_PROBE_GROUP.
- *
- * Return: the number of things cleaned (>= 0), or a negative errno with
- * @msg filled.
- */
-int tracing_cleanup_stale(char *msg, size_t msglen);
-
-/**
- * tracing_instance_in_use() - does someone else use this instance?
- * @inst:	instance, NULL for the top level
- * @why:	buffer for what is in use ("current_tracer=function, ...")
- * @whylen:	size of @why
- *
- * In use: a tracer other than nop, any enabled event, a non-empty
- * set_ftrace_filter or set_graph_function, or (top level) a live
- * kvmmmu-graph holding the top-level lock.
- *
- * Return: 1 in use, 0 free, or a negative errno.
- */
-int tracing_instance_in_use(struct tracefs_instance *inst,
-			    char *why, size_t whylen);
-
-/**
- * tracing_set_state_dir() - use another directory for state and lock files
- * @dir:	directory (copied), NULL for TRACING_STATE_DIR
- *
- * For tests. Return: 0 or -ENAMETOOLONG.
- */
-int tracing_set_state_dir(const char *dir);
-
-/**
- * tracing_read_file() - read a whole tracefs file
- * @inst:	instance, NULL for the top level
- * @file:	file name relative to the instance ("trace_clock")
- * @out:	the contents, NUL-terminated, to free()
- *
- * Return: 0, or a negative errno (-ENOENT, -EPERM, ...).
- */
-int tracing_read_file(struct tracefs_instance *inst, const char *file,
-		      char **out);
-
-/**
- * tracing_clock_available() - is a trace clock offered?
- * @inst:	instance, NULL for the top level
- * @clock:	clock name ("mono")
- *
- * Return: true if @clock is listed in trace_clock.
- */
-bool tracing_clock_available(struct tracefs_instance *inst, const char *clock);
 
 #endif /* KVMMMU_TRACING_SESSION_H */
