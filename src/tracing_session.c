@@ -212,32 +212,33 @@ static int set_fork_options(const struct session_config *cfg,
 	return ret;
 }
 
-static char *join_roots(const struct profile *prof)
+typedef const char *(*profile_item_fn)(const struct profile *prof,
+				       unsigned int i);
+
+/* The @n items of a profile list, one a line, for a tracefs list file. */
+static char *join_lines(const struct profile *prof, unsigned int n,
+			profile_item_fn item)
 {
 	unsigned int i;
 	size_t len = 1;
 	char *out;
 
-	for (i = 0; i < profile_nr_roots(prof); i++)
-		len += strlen(profile_root(prof, i)) + 1;
+	for (i = 0; i < n; i++)
+		len += strlen(item(prof, i)) + 1;
 	out = calloc(1, len);
-	for (i = 0; out && i < profile_nr_roots(prof); i++)
-		strcat(strcat(out, profile_root(prof, i)), "\n");
+	for (i = 0; out && i < n; i++)
+		strcat(strcat(out, item(prof, i)), "\n");
 	return out;
+}
+
+static char *join_roots(const struct profile *prof)
+{
+	return join_lines(prof, profile_nr_roots(prof), profile_root);
 }
 
 static char *join_allow(const struct profile *prof)
 {
-	unsigned int i;
-	size_t len = 1;
-	char *out;
-
-	for (i = 0; i < profile_nr_allow(prof); i++)
-		len += strlen(profile_allow(prof, i)) + 1;
-	out = calloc(1, len);
-	for (i = 0; out && i < profile_nr_allow(prof); i++)
-		strcat(strcat(out, profile_allow(prof, i)), "\n");
-	return out;
+	return join_lines(prof, profile_nr_allow(prof), profile_allow);
 }
 
 /* Global: set_graph_function = the roots this kernel has. */
