@@ -200,9 +200,8 @@ static int live_capture(struct run *run, enum capture_strategy strategy)
 {
 	bool events_only = strategy == STRATEGY_EVENTS_ONLY;
 	enum stop_reason why;
-	int r;
-
 	char err[512];
+	int r;
 
 	if (run->p->record_dir &&
 	    recording_begin(run->p->record_dir, tracefs_tracing_dir(),
