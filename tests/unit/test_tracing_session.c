@@ -364,7 +364,8 @@ TEST(instance_refused_without_function_graph)
 	snapshot_free(&before);
 }
 
-static pid_t start_child_session(int *ready)
+/* Fork a child that starts a session of @strategy for itself, then waits. */
+static pid_t start_child_session(enum capture_strategy strategy, int *ready)
 {
 	int fds[2];
 	pid_t pid;
@@ -374,7 +375,7 @@ static pid_t start_child_session(int *ready)
 	pid = fork();
 	if (!pid) {
 		int tid = getpid();
-		struct session_config cfg = config(STRATEGY_EVENTS_ONLY, &tid, 1);
+		struct session_config cfg = config(strategy, &tid, 1);
 		struct tracing_session *s;
 		char err[256];
 
@@ -400,7 +401,7 @@ TEST(killed_run_is_cleaned)
 
 	NEED_TRACEFS();
 	snapshot_take(&before);
-	pid = start_child_session(&ready);
+	pid = start_child_session(STRATEGY_EVENTS_ONLY, &ready);
 	CHECK(pid > 0);
 	if (pid <= 0) {
 		snapshot_free(&before);
@@ -742,33 +743,6 @@ TEST(global_force_restores_other_user)
 	snapshot_free(&before);
 }
 
-static pid_t start_child_global(int *ready)
-{
-	int fds[2];
-	pid_t pid;
-
-	if (pipe(fds))
-		return -1;
-	pid = fork();
-	if (!pid) {
-		int tid = getpid();
-		struct session_config cfg = config(STRATEGY_GLOBAL, &tid, 1);
-		struct tracing_session *s;
-		char err[256];
-
-		close(fds[0]);
-		if (!tracing_session_start(&cfg, &s, err, sizeof(err)) &&
-		    !tracing_session_enable(s))
-			(void)!write(fds[1], "r", 1);
-		pause();
-		_exit(0);
-	}
-	close(fds[1]);
-	*ready = read(fds[0], &(char){ 0 }, 1) == 1;
-	close(fds[0]);
-	return pid;
-}
-
 /* Kill a global run; then @how: 0 cleanup_stale, 1 the next global start. */
 static void killed_global(int how)
 {
@@ -780,7 +754,7 @@ static void killed_global(int how)
 	pid_t pid;
 
 	snapshot_take(&before);
-	pid = start_child_global(&ready);
+	pid = start_child_session(STRATEGY_GLOBAL, &ready);
 	CHECK(ready);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
