@@ -15,6 +15,7 @@
 
 #include "fault.h"
 #include "flame.h"
+#include "flame_svg.h"
 #include "profile.h"
 #include "symbols.h"
 

@@ -61,10 +61,15 @@ run_browser() {
 }
 
 # ---- build the driver and the sample ----
+# linked with the stage libraries the build made (see Makefile.am)
 src="$srcdir/src"
-if ! $CC -Wall -Wextra -O2 -I"$src" -o "$out/make-sample-svg" \
-	"$srcdir/tests/svg/make-sample-svg.c" "$src/flame.c" \
-	"$src/flame_svg.c" "$src/symbols.c" "$src/profile.c" "$src/fault.c" "$src/msg.c" \
+inc="-I$src/shared -I$src/decode -I$srcdir/parsers -I$src/model -I$src/aggregate -I$src/views"
+libs="$builddir/libviews.a $builddir/libaggregate.a $builddir/libmodel.a"
+libs="$libs $builddir/libdecode.a $builddir/libshared.a"
+# shellcheck disable=SC2086
+if ! $CC -Wall -Wextra -O2 $inc -o "$out/make-sample-svg" \
+	"$srcdir/tests/svg/make-sample-svg.c" $libs \
+	$(pkg-config --cflags --libs libtracefs libtraceevent) -lm \
 	>"$out/build.log" 2>&1; then
 	fail build "see $out/build.log"
 	exit 1

@@ -25,6 +25,7 @@
 #include "breakdown.h"
 #include "fault.h"
 #include "flame.h"
+#include "flame_svg.h"
 #include "output_tree.h"
 #include "profile.h"
 #include "symbols.h"
@@ -644,6 +645,14 @@ TEST(tree_print_unreturned_and_truncated)
 
 /* ---- breakdown ---- */
 
+/* What the summary view prints of a breakdown: tables, slowest trees. */
+static int print_breakdown(const struct breakdown *b, FILE *out)
+{
+	int ret = breakdown_print(b, out);
+
+	return ret ? ret : tree_print_slowest(out, b, syms, prof);
+}
+
 /* Sum of the "NN.N%" shares of the rows between @from and "total". */
 static int table_permille(const char *from, int *rows)
 {
@@ -686,7 +695,7 @@ TEST(breakdown_shares_add_up)
 	fb.complete = false;
 	CHECK_EQ(breakdown_add(b, &fb), 0);
 	CHECK(cap_open(&c));
-	CHECK_EQ(breakdown_print(b, c.f), 0);
+	CHECK_EQ(print_breakdown(b, c.f), 0);
 	s = cap_close(&c);
 	normal = strstr(s, "\nnormal faults: 4");
 	fast = strstr(s, "\nfast faults: 1");
@@ -731,7 +740,7 @@ TEST(breakdown_attribution_exact)
 	sample_fault(&fa, FAULT_KIND_NORMAL, 0, 0);
 	breakdown_add(b, &fa);
 	CHECK(cap_open(&c));
-	breakdown_print(b, c.f);
+	print_breakdown(b, c.f);
 	s = cap_close(&c);
 	CHECK(strstr(s, "  faultin                    "
 		      "[###############               ]  50.0%        1"
@@ -767,7 +776,7 @@ TEST(breakdown_rounding_still_100)
 	call(&fa, tdp, "kvm_tdp_mmu_map", 1000, 2000);
 	breakdown_add(b, &fa);
 	CHECK(cap_open(&c));
-	breakdown_print(b, c.f);
+	print_breakdown(b, c.f);
 	s = cap_close(&c);
 	CHECK_EQ(table_permille(strstr(s, "\nnormal faults") ?
 				strstr(s, "\nnormal faults") : s, &rows), 1000);
@@ -788,7 +797,7 @@ TEST(breakdown_without_trees)
 	fa.delay_ns = 7000;
 	breakdown_add(b, &fa);
 	CHECK(cap_open(&c));
-	breakdown_print(b, c.f);
+	print_breakdown(b, c.f);
 	s = cap_close(&c);
 	CHECK(strstr(s, "mmio faults: 1 (0 with call tree), 7.000 us"));
 	CHECK(strstr(s, "no call trees: fault latency only (us): mean 7.000"));

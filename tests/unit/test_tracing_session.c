@@ -20,6 +20,7 @@
 #define TEST_SUITE "tracing_session"
 #include "testlib.h"
 
+#include "check_report.h"
 #include "host_probe.h"
 #include "profile.h"
 #include "tracing_session.h"
@@ -616,7 +617,7 @@ TEST(check_report)
 	snapshot_take(&before);
 	CHECK_EQ(host_probe(&caps, prof), 0);
 	f = open_memstream(&text, &len);
-	host_caps_print(f, &caps, prof);
+	check_report_print(f, &caps, prof);
 	fclose(f);
 	CHECK(contains(text, "function_graph (top level)"));
 	if (!caps.fgraph_top)

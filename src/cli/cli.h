@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cli.h - the command-line layer: the only code that prints errors and
+ * chooses exit codes. main.c dispatches to one cmd_*.c per mode.
+ *
+ * Exit status: 0 ok, 1 runtime error, 2 usage error, 3 the VM process
+ * exited before the trace was asked to end (results are still printed).
+ */
+#ifndef KVMMMU_CLI_H
+#define KVMMMU_CLI_H
+
+#include <stdbool.h>
+
+#include "fault.h"
+#include "params.h"
+#include "tracing_session.h"
+
+#define EXIT_USAGE	2
+#define EXIT_VM_GONE	3
+
+struct tracefs_instance;
+
+/* Everything one run holds, for the commands that trace or replay. */
+struct run {
+	const struct params *p;
+	struct profile *prof;
+	struct report *report;
+	struct capture *capture;
+	struct symbols *syms;
+	struct thread_names *names;
+	struct tracing_session *session;
+	struct memslot_probe *memslot;
+	const char *strategy;
+	int pid;
+};
+
+/* Print "kvmmmu-graph: MESSAGE" on stderr and return @code. */
+int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A profile by name (profile directories) or path; prints why not. */
+struct profile *load_profile(const char *name);
+
+
+int open_report(struct run *run);
+int open_capture(struct run *run, const char *dir,
+		 struct tracefs_instance *inst, enum fault_vendor vendor,
+		 bool events_only);
+int finish_report(struct run *run);
+void run_free(struct run *run);
+
+int cmd_check(const struct params *p);
+int cmd_replay(const struct params *p);
+int cmd_trace(const struct params *p);
+
+#endif /* KVMMMU_CLI_H */

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cli_common.c - what every command shares: messages, profile look-up,
+ * vendor, and opening and closing the pieces of a run.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "cli.h"
+#include "memslot_probe.h"
+#include "profile.h"
+#include "report.h"
+#include "symbols.h"
+#include "thread_names.h"
+
+int fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kvmmmu-graph: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+/* ---- profile lookup ---- */
+
+/* Uninstalled: the profiles/ directory next to the binary (source tree). */
+static int profile_beside_binary(const char *name, char *path, size_t len)
+{
+	char exe[PATH_MAX - 64];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -ENOENT;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	snprintf(path, len, "%s/profiles/%s.profile", exe, name);
+	return access(path, R_OK) ? -ENOENT : 0;
+}
+
+static int profile_path(const char *name, char *path, size_t len)
+{
+	const char *envdir = getenv("KVMMMU_GRAPH_PROFILE_DIR");
+
+	if (strchr(name, '/')) {
+		snprintf(path, len, "%s", name);
+		return 0;
+	}
+	if (envdir) {
+		snprintf(path, len, "%s/%s.profile", envdir, name);
+		if (!access(path, R_OK))
+			return 0;
+	}
+	snprintf(path, len, "%s/%s.profile", PROFILE_DIR, name);
+	if (!access(path, R_OK))
+		return 0;
+	return profile_beside_binary(name, path, len);
+}
+
+struct profile *load_profile(const char *name)
+{
+	char path[PATH_MAX], err[512];
+	struct profile *prof;
+
+	if (profile_path(name, path, sizeof(path))) {
+		fail(1, "profile '%s' not found (looked in %s%s)", name,
+		     getenv("KVMMMU_GRAPH_PROFILE_DIR") ?
+		     "$KVMMMU_GRAPH_PROFILE_DIR and " : "", PROFILE_DIR);
+		return NULL;
+	}
+	prof = profile_load(path, err, sizeof(err));
+	if (!prof)
+		fail(1, "%s", err);
+	return prof;
+}
+
+/* ---- the pieces of a run ---- */
+
+/* Builder callback: name and thread group of a vCPU thread. */
+static void thread_info(int tid, char *comm, int *tgid, void *ctx)
+{
+	struct run *run = ctx;
+
+	thread_names_get(run->names, tid, comm, FAULT_COMM_LEN, tgid);
+	if (!*tgid && run->pid > 0)
+		*tgid = run->pid;	/* only the target's threads are traced */
+}
+
+int open_capture(struct run *run, const char *dir,
+			struct tracefs_instance *inst, enum fault_vendor vendor,
+			bool events_only)
+{
+	struct capture_config cfg = {
+		.dir = dir,
+		.instance = inst,
+		.record_dir = dir ? NULL : run->p->record_dir,
+		.builder = {
+			.prof = run->prof,
+			.syms = run->syms,
+			.vendor = vendor,
+			.events_only = events_only,
+			.emit = report_fault,
+			.thread_info = thread_info,
+			.ctx = run->report,
+			.info_ctx = run,
+		},
+	};
+	char err[512];
+
+	run->capture = capture_open(&cfg, err, sizeof(err));
+	if (!run->capture)
+		return fail(1, "%s", err);
+	return 0;
+}
+
+int open_report(struct run *run)
+{
+	const struct params *p = run->p;
+	struct view_options opts = {
+		.out = stdout,
+		.prof = run->prof,
+		.summary_only = p->summary_only,
+		.json = p->json,
+		.tree = p->tree,
+		.tree_min_ns = p->tree_min_ns,
+		.top_n = p->top_n,
+		.folded_path = p->folded_path,
+		.svg_path = p->svg_path,
+		.flame_group = p->folded_by,
+	};
+	struct report_filter filter = {
+		.vcpu = p->vcpu,
+		.threshold_ns = p->threshold_ns,
+	};
+	char err[512];
+
+	run->syms = symbols_new();
+	run->names = thread_names_new();
+	if (!run->syms || !run->names)
+		return fail(1, "out of memory");
+	opts.syms = run->syms;
+	run->report = report_new(&opts, &filter, err, sizeof(err));
+	if (!run->report)
+		return fail(1, "%s", err);
+	return 0;
+}
+
+int finish_report(struct run *run)
+{
+	struct run_info ri = {
+		.strategy = run->strategy,
+		.lost_events = capture_lost_events(run->capture),
+		.pages = capture_pages(run->capture),
+	};
+	char err[512];
+
+	capture_finish(run->capture);
+	if (report_finish(run->report, &ri, err, sizeof(err)))
+		return fail(1, "%s", err);
+	return 0;
+}
+
+void run_free(struct run *run)
+{
+	capture_close(run->capture);
+	report_free(run->report);
+	symbols_free(run->syms);
+	thread_names_free(run->names);
+	profile_free(run->prof);
+}
