@@ -110,6 +110,25 @@ static void text_row(FILE *out, const char *name, const struct histogram *h)
 		histogram_max(h) / 1000.0);
 }
 
+/* What went wrong on the way, said once, only when something did. */
+static void text_diagnostics(FILE *out, const struct run_info *ri)
+{
+	unsigned int i;
+
+	if (ri->decode_errors || ri->unmatched_exits)
+		fprintf(out, "note: %llu records could not be decoded, %llu "
+			"function exits matched no call\n",
+			(unsigned long long)ri->decode_errors,
+			(unsigned long long)ri->unmatched_exits);
+	if (!ri->nr_missing)
+		return;
+	fprintf(out, "note: %u profile items this kernel lacks were skipped:",
+		ri->nr_missing);
+	for (i = 0; i < ri->nr_missing; i++)
+		fprintf(out, "%s %s", i ? "," : "", ri->missing[i]);
+	fputc('\n', out);
+}
+
 void summary_print_text(const struct summary *s, const struct run_info *ri,
 			FILE *out)
 {
@@ -127,6 +146,7 @@ void summary_print_text(const struct summary *s, const struct run_info *ri,
 	if (ri->filtered)
 		fprintf(out, "(%llu faults not shown: --threshold/--vcpu)\n",
 			(unsigned long long)ri->filtered);
+	text_diagnostics(out, ri);
 	fprintf(out, "  %-22s %8s %12s %9s %9s %9s %9s %9s\n", "(times in us)",
 		"count", "total", "mean", "p50", "p90", "p99", "max");
 	text_row(out, "delay: all", &s->delay);
@@ -153,6 +173,23 @@ static void json_hist(FILE *out, const struct histogram *h)
 		(unsigned long long)histogram_max(h));
 }
 
+/* "missing":[...]; the items are profile words (no quotes, no controls). */
+static void json_missing(FILE *out, const struct run_info *ri)
+{
+	const char *c;
+	unsigned int i;
+
+	fputs("\"missing\":[", out);
+	for (i = 0; i < ri->nr_missing; i++) {
+		fputs(i ? ",\"" : "\"", out);
+		for (c = ri->missing[i]; *c; c++)
+			if (*c != '"' && *c != '\\' && (unsigned char)*c >= 0x20)
+				fputc(*c, out);
+		fputc('"', out);
+	}
+	fputc(']', out);
+}
+
 void summary_print_json(const struct summary *s, const struct run_info *ri,
 			FILE *out)
 {
@@ -160,10 +197,15 @@ void summary_print_json(const struct summary *s, const struct run_info *ri,
 
 	fprintf(out, "{\"type\":\"summary\",\"strategy\":\"%s\",\"faults\":%llu,"
 		"\"incomplete\":%llu,\"lost_events\":%llu,\"filtered\":%llu,"
-		"\"by_type\":{", ri->strategy, (unsigned long long)s->faults,
+		"\"decode_errors\":%llu,\"unmatched_exits\":%llu,",
+		ri->strategy, (unsigned long long)s->faults,
 		(unsigned long long)s->incomplete,
 		(unsigned long long)ri->lost_events,
-		(unsigned long long)ri->filtered);
+		(unsigned long long)ri->filtered,
+		(unsigned long long)ri->decode_errors,
+		(unsigned long long)ri->unmatched_exits);
+	json_missing(out, ri);
+	fputs(",\"by_type\":{", out);
 	for (i = 0; i < FAULT_KIND_COUNT; i++)
 		fprintf(out, "%s\"%s\":%llu", i ? "," : "", fault_kind_name(i),
 			(unsigned long long)s->by_kind[i]);

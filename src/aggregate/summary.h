@@ -20,12 +20,21 @@ struct summary;
  * @lost_events: events the kernel dropped
  * @pages:	raw pages read
  * @filtered:	faults left out by --threshold / --vcpu
+ * @decode_errors: records whose payload could not be decoded
+ * @unmatched_exits: function_graph exits that matched no open call
+ * @missing:	profile items this kernel lacks ("event kvmmmu/foo",
+ *		"allow bar", ...), skipped at start
+ * @nr_missing:	entries in @missing
  */
 struct run_info {
 	const char *strategy;
 	uint64_t lost_events;
 	uint64_t pages;
 	uint64_t filtered;
+	uint64_t decode_errors;
+	uint64_t unmatched_exits;
+	const char *const *missing;
+	unsigned int nr_missing;
 };
 
 struct summary *summary_new(const struct profile *prof);

@@ -158,16 +158,34 @@ int open_report(struct run *run)
 	return 0;
 }
 
+/* The profile items the session skipped, for the summary. */
+static unsigned int missing_items(const struct run *run, const char **out,
+				  unsigned int max)
+{
+	unsigned int n = 0;
+
+	if (!run->session)
+		return 0;
+	while (n < max && (out[n] = tracing_session_missing(run->session, n)))
+		n++;
+	return n;
+}
+
 int finish_report(struct run *run)
 {
+	const char *missing[128];
 	struct run_info ri = {
 		.strategy = run->strategy,
-		.lost_events = capture_lost_events(run->capture),
-		.pages = capture_pages(run->capture),
+		.missing = missing,
 	};
 	char err[512];
 
 	capture_finish(run->capture);
+	ri.lost_events = capture_lost_events(run->capture);
+	ri.pages = capture_pages(run->capture);
+	ri.decode_errors = capture_decode_errors(run->capture);
+	ri.unmatched_exits = capture_builder_stats(run->capture)->unmatched;
+	ri.nr_missing = missing_items(run, missing, 128);
 	if (report_finish(run->report, &ri, err, sizeof(err)))
 		return fail(1, "%s", err);
 	return 0;

@@ -184,6 +184,11 @@ uint64_t capture_pages(const struct capture *c)
 	return trace_stream_pages(c->stream);
 }
 
+uint64_t capture_decode_errors(const struct capture *c)
+{
+	return (uint64_t)c->decode_errors;
+}
+
 const struct builder_stats *capture_builder_stats(const struct capture *c)
 {
 	return fault_builder_stats(c->builder);

@@ -62,6 +62,8 @@ void capture_finish(struct capture *c);
 
 uint64_t capture_lost_events(const struct capture *c);
 uint64_t capture_pages(const struct capture *c);
+/* Records whose payload could not be decoded. */
+uint64_t capture_decode_errors(const struct capture *c);
 const struct builder_stats *capture_builder_stats(const struct capture *c);
 
 #endif /* KVMMMU_CAPTURE_H */
