@@ -3,7 +3,7 @@
  * flame.c - stack trie of fault call trees and folded output.
  *
  * The trie is an array of struct flame_node; children are found through
- * one open-addressing hash table keyed by (parent node, key).  Adding a
+ * the shared hash table keyed by (parent node, key).  Adding a
  * fault first makes sure both have room for every node of the fault, so
  * it cannot fail half way.
  */
@@ -12,10 +12,12 @@
 #include <string.h>
 
 #include "flame.h"
+#include "hashtab.h"
 #include "profile.h"
 #include "symbols.h"
 
-#define HASH_EMPTY	UINT32_MAX
+/* Nodes are indexed by 30 bits in the children table's keys. */
+#define MAX_NODES	(1u << 30)
 
 struct flame {
 	const struct symbols *syms;
@@ -23,8 +25,7 @@ struct flame {
 	enum flame_group group;
 	struct flame_node *nodes;
 	uint32_t nr_nodes, cap_nodes;
-	uint32_t *hash;			/* node indexes, HASH_EMPTY if free */
-	uint32_t hash_cap;		/* power of two */
+	struct hashtab children;	/* child_key() -> node index */
 	uint64_t total_ns;
 	uint64_t nr_faults;
 	/* per-fault scratch, so that adding does not allocate */
@@ -74,13 +75,11 @@ struct flame *flame_new(const struct symbols *syms, const struct profile *prof,
 	fl->group = group;
 	fl->cap_nodes = 256;
 	fl->nodes = malloc(fl->cap_nodes * sizeof(*fl->nodes));
-	fl->hash_cap = 512;
-	fl->hash = malloc(fl->hash_cap * sizeof(*fl->hash));
-	if (!fl->nodes || !fl->hash) {
+	hashtab_init(&fl->children, MAX_NODES);
+	if (!fl->nodes) {
 		flame_free(fl);
 		return NULL;
 	}
-	memset(fl->hash, 0xff, fl->hash_cap * sizeof(*fl->hash));
 	fl->nodes[0] = (struct flame_node){
 		.key = FLAME_KEY_ALL, .parent = FLAME_NO_NODE,
 		.first_child = FLAME_NO_NODE, .next_sibling = FLAME_NO_NODE,
@@ -94,35 +93,26 @@ void flame_free(struct flame *fl)
 	if (!fl)
 		return;
 	free(fl->nodes);
-	free(fl->hash);
+	hashtab_release(&fl->children);
 	free(fl);
 }
 
-static uint32_t hash_slot(uint32_t parent, uint64_t key, uint32_t cap)
+/* The children table's key of (@parent, @key): 30 + 2 + 32 bits. */
+static uint64_t child_key(uint32_t parent, uint64_t key)
 {
-	uint64_t h = (key + 1) * 0x9e3779b97f4a7c15ull;
-
-	h ^= (uint64_t)parent * 0xc2b2ae3d27d4eb4full;
-	h ^= h >> 29;
-	return (uint32_t)h & (cap - 1);
-}
-
-static void hash_put(uint32_t *hash, uint32_t cap, const struct flame_node *n,
-		     uint32_t idx)
-{
-	uint32_t j = hash_slot(n->parent, n->key, cap);
-
-	while (hash[j] != HASH_EMPTY)
-		j = (j + 1) & (cap - 1);
-	hash[j] = idx;
+	return (uint64_t)parent << 34 | (key >> 32 & 3) << 32 |
+	       (key & 0xffffffffull);
 }
 
 /* Make room for @more nodes in the node array and the hash table. */
 static int reserve(struct flame *fl, uint32_t more)
 {
-	uint32_t need = fl->nr_nodes + more, cap, i, *hash;
+	uint64_t need = (uint64_t)fl->nr_nodes + more;
+	uint32_t cap;
 	struct flame_node *nodes;
 
+	if (need > MAX_NODES)
+		return -ENOMEM;
 	if (need > fl->cap_nodes) {
 		for (cap = fl->cap_nodes; cap < need; cap *= 2)
 			;
@@ -132,44 +122,29 @@ static int reserve(struct flame *fl, uint32_t more)
 		fl->nodes = nodes;
 		fl->cap_nodes = cap;
 	}
-	if ((uint64_t)need * 2 <= fl->hash_cap)
-		return 0;
-	for (cap = fl->hash_cap; (uint64_t)need * 2 > cap; cap *= 2)
-		;
-	hash = malloc((size_t)cap * sizeof(*hash));
-	if (!hash)
-		return -ENOMEM;
-	memset(hash, 0xff, (size_t)cap * sizeof(*hash));
-	for (i = 1; i < fl->nr_nodes; i++)
-		hash_put(hash, cap, &fl->nodes[i], i);
-	free(fl->hash);
-	fl->hash = hash;
-	fl->hash_cap = cap;
-	return 0;
+	return hashtab_reserve(&fl->children, more) ? -ENOMEM : 0;
 }
 
 /* Child of @parent with @key, created if needed (room was reserved). */
 static uint32_t child_of(struct flame *fl, uint32_t parent, uint64_t key,
 			 uint8_t phase)
 {
-	uint32_t j = hash_slot(parent, key, fl->hash_cap), idx;
 	struct flame_node *n;
+	uint64_t *idx;
+	uint32_t i;
 
-	for (; fl->hash[j] != HASH_EMPTY; j = (j + 1) & (fl->hash_cap - 1)) {
-		n = &fl->nodes[fl->hash[j]];
-		if (n->parent == parent && n->key == key)
-			return fl->hash[j];
-	}
-	idx = fl->nr_nodes++;
-	n = &fl->nodes[idx];
+	if (!hashtab_get_or_add(&fl->children, child_key(parent, key), &idx))
+		return (uint32_t)*idx;
+	i = fl->nr_nodes++;
+	*idx = i;
+	n = &fl->nodes[i];
 	*n = (struct flame_node){
 		.key = key, .parent = parent, .first_child = FLAME_NO_NODE,
 		.next_sibling = fl->nodes[parent].first_child,
 		.depth = (uint16_t)(fl->nodes[parent].depth + 1),
 		.phase = phase };
-	fl->nodes[parent].first_child = idx;
-	fl->hash[j] = idx;
-	return idx;
+	fl->nodes[parent].first_child = i;
+	return i;
 }
 
 /* The node the fault's root hangs below: FLAME_ROOT or a group frame. */

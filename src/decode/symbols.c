@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hashtab.h"
 #include "symbols.h"
 
 struct ksym {
@@ -20,10 +21,6 @@ struct ksym {
 	uint32_t dense;		/* dense index, UINT32_MAX until first seen */
 };
 
-struct addr_slot {
-	uint64_t addr;		/* 0 = empty */
-	uint32_t dense;
-};
 
 struct symbols {
 	struct ksym *ksyms;
@@ -32,13 +29,16 @@ struct symbols {
 	size_t pool_len, pool_cap;
 	uint32_t *dense_name;	/* dense index -> pool offset */
 	uint32_t nr_dense, cap_dense;
-	struct addr_slot *cache;
-	size_t cache_cap, cache_used;
+	struct hashtab cache;		/* address -> dense index */
 };
 
 struct symbols *symbols_new(void)
 {
-	return calloc(1, sizeof(struct symbols));
+	struct symbols *syms = calloc(1, sizeof(struct symbols));
+
+	if (syms)
+		hashtab_init(&syms->cache, HASHTAB_NO_LIMIT);
+	return syms;
 }
 
 void symbols_free(struct symbols *syms)
@@ -48,7 +48,7 @@ void symbols_free(struct symbols *syms)
 	free(syms->ksyms);
 	free(syms->pool);
 	free(syms->dense_name);
-	free(syms->cache);
+	hashtab_release(&syms->cache);
 	free(syms);
 }
 
@@ -190,48 +190,16 @@ static uint32_t resolve_uncached(struct symbols *syms, uint64_t addr)
 	return off < 0 ? UINT32_MAX : new_dense(syms, (uint32_t)off);
 }
 
-static int cache_grow(struct symbols *syms)
-{
-	size_t ncap = syms->cache_cap ? syms->cache_cap * 2 : 256;
-	struct addr_slot *n = calloc(ncap, sizeof(*n));
-	size_t i;
-
-	if (!n)
-		return -ENOMEM;
-	for (i = 0; i < syms->cache_cap; i++) {
-		struct addr_slot *s = &syms->cache[i];
-		size_t j = (s->addr * 0x9e3779b97f4a7c15ull) & (ncap - 1);
-
-		if (!s->addr)
-			continue;
-		while (n[j].addr)
-			j = (j + 1) & (ncap - 1);
-		n[j] = *s;
-	}
-	free(syms->cache);
-	syms->cache = n;
-	syms->cache_cap = ncap;
-	return 0;
-}
-
 uint32_t symbols_resolve(struct symbols *syms, uint64_t addr)
 {
-	size_t j;
+	uint64_t *dense;
+	int ret = hashtab_get_or_add(&syms->cache, addr, &dense);
 
-	if (!addr)
-		addr = 1;	/* 0 marks an empty cache slot */
-	if ((syms->cache_used + 1) * 2 > syms->cache_cap && cache_grow(syms))
+	if (ret < 0)
 		return UINT32_MAX;
-	j = (addr * 0x9e3779b97f4a7c15ull) & (syms->cache_cap - 1);
-	while (syms->cache[j].addr) {
-		if (syms->cache[j].addr == addr)
-			return syms->cache[j].dense;
-		j = (j + 1) & (syms->cache_cap - 1);
-	}
-	syms->cache[j].addr = addr;
-	syms->cache[j].dense = resolve_uncached(syms, addr);
-	syms->cache_used++;
-	return syms->cache[j].dense;
+	if (ret)
+		*dense = resolve_uncached(syms, addr);
+	return (uint32_t)*dense;
 }
 
 uint32_t symbols_intern(struct symbols *syms, const char *name)
