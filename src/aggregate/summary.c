@@ -92,11 +92,6 @@ void summary_add(struct summary *s, const struct fault *f)
 			histogram_add(&s->phase[i], ns[i]);
 }
 
-uint64_t summary_faults(const struct summary *s)
-{
-	return s->faults;
-}
-
 static void text_row(FILE *out, const char *name, const struct histogram *h)
 {
 	if (!histogram_count(h))

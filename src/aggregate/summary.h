@@ -55,6 +55,5 @@ void summary_print_text(const struct summary *s, const struct run_info *ri,
 			FILE *out);
 void summary_print_json(const struct summary *s, const struct run_info *ri,
 			FILE *out);
-uint64_t summary_faults(const struct summary *s);
 
 #endif /* KVMMMU_SUMMARY_H */

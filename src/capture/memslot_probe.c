@@ -583,16 +583,6 @@ int memslot_probe_enable(struct memslot_probe *p, struct tracefs_instance *inst)
 	return 0;
 }
 
-const struct memslot_site *memslot_probe_site(const struct memslot_probe *p)
-{
-	return &p->site;
-}
-
-const char *memslot_probe_definition(const struct memslot_probe *p)
-{
-	return p->def;
-}
-
 void memslot_probe_remove(struct memslot_probe *p)
 {
 	if (!p)

@@ -200,22 +200,6 @@ int memslot_probe_create(const struct profile *prof,
 int memslot_probe_enable(struct memslot_probe *p, struct tracefs_instance *inst);
 
 /**
- * memslot_probe_site() - the probed site
- * @p:	probe
- *
- * Return: the site.
- */
-const struct memslot_site *memslot_probe_site(const struct memslot_probe *p);
-
-/**
- * memslot_probe_definition() - the kprobe_events line in use
- * @p:	probe
- *
- * Return: the line.
- */
-const char *memslot_probe_definition(const struct memslot_probe *p);
-
-/**
  * memslot_probe_remove() - disable and delete the event, free @p
  * @p:	probe, may be NULL
  *

@@ -21,7 +21,6 @@ struct ksym {
 	uint32_t dense;		/* dense index, UINT32_MAX until first seen */
 };
 
-
 struct symbols {
 	struct ksym *ksyms;
 	size_t nr_ksyms, cap_ksyms;
@@ -219,11 +218,6 @@ const char *symbols_name(const struct symbols *syms, uint32_t idx)
 	if (!syms || idx >= syms->nr_dense)
 		return "?";
 	return syms->pool + syms->dense_name[idx];
-}
-
-uint32_t symbols_count(const struct symbols *syms)
-{
-	return syms->nr_dense;
 }
 
 int symbols_write_seen(const struct symbols *syms, FILE *out)

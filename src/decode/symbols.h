@@ -44,9 +44,6 @@ uint32_t symbols_intern(struct symbols *syms, const char *name);
 /* Name of a dense index; "?" when @idx is not valid. */
 const char *symbols_name(const struct symbols *syms, uint32_t idx);
 
-/* Number of dense indexes handed out so far. */
-uint32_t symbols_count(const struct symbols *syms);
-
 /**
  * symbols_write_seen() - the kallsyms lines of every function resolved
  * so far, so that a recording can name them again

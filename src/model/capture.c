@@ -24,7 +24,6 @@ struct capture {
 	struct event_decoder *dec;
 	struct symbols *syms;
 	struct fault_builder *builder;
-	enum fault_vendor vendor;
 	int64_t decode_errors;
 };
 
@@ -111,7 +110,6 @@ struct capture *capture_open(struct capture_config *cfg, char *err,
 	}
 	if (open_stream(c, cfg, err, errlen))
 		goto fail;
-	c->vendor = cfg->builder.vendor;
 	c->builder = fault_builder_new(&cfg->builder);
 	if (!c->builder) {
 		snprintf(err, errlen, "out of memory");
@@ -139,11 +137,6 @@ bool capture_has_funcgraph(const struct capture *c)
 {
 	return event_decoder_has(c->dec, REC_FG_ENTRY) &&
 	       event_decoder_has(c->dec, REC_FG_EXIT);
-}
-
-enum fault_vendor capture_vendor(const struct capture *c)
-{
-	return c->vendor;
 }
 
 int64_t capture_pump(struct capture *c, uint64_t horizon)

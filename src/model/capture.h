@@ -47,11 +47,6 @@ void capture_close(struct capture *c);
 bool capture_has_funcgraph(const struct capture *c);
 
 /**
- * capture_vendor() - AMD or Intel, from the kernel symbols in use
- */
-enum fault_vendor capture_vendor(const struct capture *c);
-
-/**
  * capture_pump() - feed every available record up to @horizon
  * Return: records processed, or a negative errno.
  */

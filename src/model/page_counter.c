@@ -40,7 +40,3 @@ uint32_t page_counter_hit(struct page_counter *pc, uint64_t gfn)
 	return (uint32_t)*count;
 }
 
-uint64_t page_counter_pages(const struct page_counter *pc)
-{
-	return hashtab_count(&pc->counts);
-}

@@ -18,7 +18,5 @@ void page_counter_free(struct page_counter *pc);
  */
 uint32_t page_counter_hit(struct page_counter *pc, uint64_t gfn);
 
-/* Number of distinct pages seen. */
-uint64_t page_counter_pages(const struct page_counter *pc);
 
 #endif /* KVMMMU_PAGE_COUNTER_H */
