@@ -18,5 +18,4 @@ void page_counter_free(struct page_counter *pc);
  */
 uint32_t page_counter_hit(struct page_counter *pc, uint64_t gfn);
 
-
 #endif /* KVMMMU_PAGE_COUNTER_H */
