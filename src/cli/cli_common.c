@@ -140,6 +140,8 @@ int open_report(struct run *run)
 		.folded_path = p->folded_path,
 		.svg_path = p->svg_path,
 		.flame_group = p->folded_by,
+		.chrome_path = p->chrome_path,
+		.chrome_max_bytes = p->chrome_max_bytes,
 	};
 	struct report_filter filter = {
 		.vcpu = p->vcpu,

@@ -15,7 +15,7 @@
 enum long_only {
 	OPT_SUMMARY_ONLY = 256, OPT_TREE, OPT_JSON, OPT_VCPU, OPT_PROFILE,
 	OPT_STRATEGY, OPT_FORCE, OPT_INPUT, OPT_FOLDED, OPT_FOLDED_BY,
-	OPT_SVG, OPT_TOP, OPT_VENDOR, OPT_RECORD, OPT_NO_MEMSLOT,
+	OPT_SVG, OPT_CHROME, OPT_CHROME_MAX_MB, OPT_TOP, OPT_VENDOR, OPT_RECORD, OPT_NO_MEMSLOT,
 };
 
 static const struct option long_options[] = {
@@ -34,6 +34,8 @@ static const struct option long_options[] = {
 	{ "folded",	  required_argument, NULL, OPT_FOLDED },
 	{ "folded-by",	  required_argument, NULL, OPT_FOLDED_BY },
 	{ "svg",	  required_argument, NULL, OPT_SVG },
+	{ "chrome-trace", required_argument, NULL, OPT_CHROME },
+	{ "chrome-trace-max-mb", required_argument, NULL, OPT_CHROME_MAX_MB },
 	{ "top",	  required_argument, NULL, OPT_TOP },
 	{ "vendor",	  required_argument, NULL, OPT_VENDOR },
 	{ "record",	  required_argument, NULL, OPT_RECORD },
@@ -67,6 +69,8 @@ void params_usage(FILE *out)
 "      --folded FILE       folded stacks (self time, ns) for flame graphs\n"
 "      --folded-by KEY     prefix stacks with the fault 'type' or 'vcpu'\n"
 "      --svg FILE          write an interactive SVG flame graph\n"
+"      --chrome-trace FILE write a Chrome/Perfetto trace (Trace Event JSON)\n"
+"      --chrome-trace-max-mb N  split it into files of about N MB\n"
 "      --top N             show the N slowest faults' trees (default 5)\n"
 "  -T, --threshold US      only faults taking at least US microseconds\n"
 "      --vcpu N            only faults of vCPU N\n"
@@ -143,6 +147,7 @@ static int parse_group_by(const char *arg, enum flame_group *out)
 /* Options that take a number or a keyword. Return 0, -1 bad, 1 unknown. */
 static int parse_valued(struct params *p, int opt, const char *arg)
 {
+	double d;
 	long v;
 
 	switch (opt) {
@@ -170,6 +175,11 @@ static int parse_valued(struct params *p, int opt, const char *arg)
 			return -1;
 		p->buffer_kb = (unsigned int)v;
 		return 0;
+	case OPT_CHROME_MAX_MB:
+		if (parse_double(arg, &d) || !(d >= 0.001 && d <= 1048576))
+			return -1;
+		p->chrome_max_bytes = (uint64_t)(d * 1048576.0);
+		return 0;
 	case OPT_TOP:
 		if (parse_long(arg, 0, 1000, &v))
 			return -1;
@@ -196,6 +206,7 @@ static int parse_simple(struct params *p, int opt, const char *arg)
 	case OPT_PROFILE:	p->profile = arg; break;
 	case OPT_FOLDED:	p->folded_path = arg; break;
 	case OPT_SVG:		p->svg_path = arg; break;
+	case OPT_CHROME:	p->chrome_path = arg; break;
 	case OPT_RECORD:	p->record_dir = arg; break;
 	case OPT_NO_MEMSLOT:	p->no_memslot = true; break;
 	case OPT_INPUT:

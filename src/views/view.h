@@ -36,6 +36,8 @@ struct symbols;
  * @folded_path:	folded stacks file, or NULL
  * @svg_path:		SVG flame graph file, or NULL
  * @flame_group:	first frame of folded stacks / SVG
+ * @chrome_path:	Trace Event Format file (--chrome-trace), or NULL
+ * @chrome_max_bytes:	split it into files of about this size, 0 = never
  * @note:		shown once before the first line, or NULL
  * @t0_ns:		timestamp of the run's first fault, filtered or not
  *			(set by the report before views see a fault)
@@ -52,6 +54,8 @@ struct view_options {
 	const char *folded_path;
 	const char *svg_path;
 	enum flame_group flame_group;
+	const char *chrome_path;
+	uint64_t chrome_max_bytes;
 	const char *note;
 	uint64_t t0_ns;
 };
@@ -81,6 +85,7 @@ extern const struct view_ops view_json;
 extern const struct view_ops view_summary;
 extern const struct view_ops view_folded;
 extern const struct view_ops view_svg;
+extern const struct view_ops view_chrome;
 
 /* Open @path for writing ("we"); NULL with @err set. */
 FILE *view_open_file(const char *path, char *err, size_t errlen);
@@ -90,6 +95,13 @@ FILE *view_open_file(const char *path, char *err, size_t errlen);
  * when a write or the close failed.
  */
 int view_close_file(FILE *f, const char *path, char *err, size_t errlen);
+
+/*
+ * @s as a JSON string: quotes, backslashes and control characters are
+ * escaped, and bytes that are not valid UTF-8 become \u00XX (as Latin-1),
+ * so the output is always valid JSON.
+ */
+void view_json_string(FILE *out, const char *s);
 
 /* "Write+Present", "Read+Reserved(MMIO)", ...: the ERROR_TYPE column. */
 const char *view_error_type(const struct fault *f, char *buf, size_t len);
