@@ -59,7 +59,8 @@ void params_usage(FILE *out)
 "Target:\n"
 "  -p, --vm PID            trace all threads of VM process PID\n"
 "  -- COMMAND [ARGS...]    start COMMAND and trace it from its start\n"
-"      --input DIR         read a recording (per_cpu/cpuN/trace_pipe_raw...)\n"
+"      --input DIR|FILE.dat  read a recording directory, or a trace.dat\n"
+"                          (also one made by trace-cmd record)\n"
 "  check                   report what this host supports and exit\n"
 "\n"
 "Views:\n"
@@ -81,7 +82,8 @@ void params_usage(FILE *out)
 "      --profile NAME      profile name or file (default kvm-x86)\n"
 "      --strategy NAME     global, instance or events-only (default: probe)\n"
 "      --force             use the top-level instance even if it is busy\n"
-"      --record DIR        also save the raw capture in DIR (for --input)\n"
+"      --record DIR|FILE.dat  also save the raw capture (for --input):\n"
+"                          a directory, or a trace.dat for trace-cmd\n"
 "      --no-memslot        no memslot/HVA kprobe (MEM_SLOTID and HVA stay -)\n"
 "      --vendor amd|intel  how to read error codes of a recording\n"
 "  -h, --help              this text\n"
@@ -273,9 +275,9 @@ static int check_mode(struct params *p, char *err, int errlen)
 			"each other");
 		return -1;
 	}
-	if (p->record_dir && p->input_dir) {
-		msg_set(err, errlen, "--record saves a live capture; it cannot "
-			"be used with --input");
+	if (p->record_dir && p->input_dir && !params_record_dat(p)) {
+		msg_set(err, errlen, "--record DIR saves a live capture; with "
+			"--input only --record FILE.dat (a conversion) works");
 		return -1;
 	}
 	if (p->json && p->tree) {
@@ -283,6 +285,13 @@ static int check_mode(struct params *p, char *err, int errlen)
 		return -1;
 	}
 	return 0;
+}
+
+bool params_record_dat(const struct params *p)
+{
+	size_t len = p->record_dir ? strlen(p->record_dir) : 0;
+
+	return len > 4 && !strcmp(p->record_dir + len - 4, ".dat");
 }
 
 int params_parse(struct params *p, int argc, char **argv, char *err,

@@ -26,7 +26,7 @@ struct params {
 	enum run_mode mode;
 	int pid;
 	char **cmd_argv;
-	const char *input_dir;
+	const char *input_dir;		/* --input: a directory or a trace.dat */
 	double duration_s;		/* 0 = until Ctrl-C / exit */
 	bool summary_only;
 	bool tree;
@@ -59,5 +59,8 @@ int params_parse(struct params *p, int argc, char **argv, char *err,
 		 int errlen);
 
 void params_usage(FILE *out);
+
+/* Does --record name a trace.dat file (FILE.dat) rather than a directory? */
+bool params_record_dat(const struct params *p);
 
 #endif /* KVMMMU_PARAMS_H */
