@@ -53,8 +53,44 @@ memslot_probe __kvm_faultin_pfn     slot=$arg1 gfn=$arg2
 memslot_probe __kvm_mmu_faultin_pfn fault=$arg2
 memslot_probe kvm_mmu_faultin_pfn   fault=$arg2
 
+# Why a fault was slow: the first rule that holds names it (cause in the
+# JSON and per-fault lines, findings at the end). Functions of a rule
+# match their .isra.N/.part.N/.constprop.N/.cold variants. Rules that
+# need a call tree say "unknown" without one.
+cause mmio         kind=mmio
+cause dirty-log    kind=fast
+cause userfaultfd  any=handle_userfault
+cause swap-in      any=do_swap_page,swap_readpage,swap_read_folio,swapin_readahead
+cause thp          any=do_huge_pmd_anonymous_page,__do_huge_pmd_anonymous_page,vma_alloc_anon_folio_pmd,clear_huge_page,folio_zero_user,do_huge_pmd_wp_page,__split_huge_pmd,split_huge_page_to_list,split_huge_page_to_list_to_order,try_to_compact_pages
+cause page-cache   any=shmem_fault,shmem_get_folio_gfp,filemap_fault,__filemap_get_folio,filemap_get_folio
+cause cow          any=do_wp_page,wp_page_copy
+cause mmu-lock     lock=queued_write_lock_slowpath,queued_read_lock_slowpath,rwsem_down_read_slowpath,rwsem_down_write_slowpath lock_min_us=20
+cause first-touch  any=do_anonymous_page,handle_mm_fault,__handle_mm_fault
+cause huge-adjust  any=track_possible_nx_huge_page,account_huge_nx_page,account_nx_huge_page,tdp_mmu_split_huge_page
+cause retry        kind=normal nomap
+
+hint mmio         emulated device memory: use virtio devices with ioeventfd/vhost or KVM's in-kernel devices; see which GPAs fault (--json) and which device owns them
+hint dirty-log    dirty logging (live migration, VGA): use the dirty ring (QEMU -accel kvm,dirty-ring-size=4096) or KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 with initially-set, and log only memory that must be
+hint userfaultfd  userfaultfd (postcopy migration or a lazy-restore VMM): the VMM resolves these faults; check postcopy bandwidth
+hint swap-in      guest memory was swapped out: give the host memory, lower vm.swappiness, or lock the guest (QEMU -overcommit mem-lock=on)
+hint thp          huge page allocation or compaction on the fault path: reserve hugetlbfs pages (vm.nr_hugepages, QEMU -mem-path) or set transparent_hugepage/defrag to defer
+hint page-cache   guest memory is file- or shmem-backed and read in on first touch: pre-fault it (QEMU -mem-prealloc, MADV_POPULATE_WRITE) or back it with hugetlbfs
+hint cow          copy-on-write of shared pages (KSM, fork): turn KSM merging off for the guest (QEMU -machine mem-merge=off)
+hint mmu-lock     vCPUs wait for KVM's MMU lock: contention with dirty-log clearing, zapping or many vCPUs faulting at once; use the TDP MMU (kvm.tdp_mmu=1) and the dirty ring
+hint first-touch  first-touch allocation of guest memory: back the guest with hugepages, pre-fault it (MADV_POPULATE_WRITE or KVM_PRE_FAULT_MEMORY) or pre-allocate (QEMU -mem-prealloc)
+hint huge-adjust  NX huge pages split huge mappings (iTLB multihit mitigation): kvm.nx_huge_pages=off where the CPU is not affected, or tune kvm.nx_huge_pages_recovery_ratio
+hint retry        faults returned without mapping (MMU-notifier invalidation, stale faults): host memory pressure, KSM, NUMA balancing or THP splitting invalidates guest mappings
+
+# A cause becomes a finding from 5 % of fault time; the same GFN faulting
+# more than 8 times within 100 ms on one vCPU is a stuck-vCPU finding.
+findings min_share=5 stuck_count=8 stuck_window_ms=100
+
 allow :mod:kvm
 allow :mod:kvm_amd
 allow :mod:kvm_intel
 allow hva_to_pfn* get_user_pages_fast_only get_user_pages_unlocked internal_get_user_pages_fast
 allow lockless_pages_from_mm __get_user_pages handle_mm_fault
+# the functions the cause rules look for
+allow __handle_mm_fault do_anonymous_page do_swap_page do_wp_page handle_userfault
+allow shmem_fault shmem_get_folio_gfp filemap_fault do_huge_pmd_anonymous_page
+allow queued_write_lock_slowpath queued_read_lock_slowpath

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "findings.h"
 #include "histogram.h"
 #include "summary.h"
 
@@ -186,7 +187,7 @@ static void json_missing(FILE *out, const struct run_info *ri)
 }
 
 void summary_print_json(const struct summary *s, const struct run_info *ri,
-			FILE *out)
+			const struct findings *fi, FILE *out)
 {
 	unsigned int i, n = 0;
 
@@ -214,5 +215,8 @@ void summary_print_json(const struct summary *s, const struct run_info *ri,
 			profile_phase_name(s->prof, i));
 		json_hist(out, &s->phase[i]);
 	}
-	fputs("}}\n", out);
+	fputc('}', out);
+	if (fi)
+		findings_print_json(fi, out);
+	fputs("}\n", out);
 }

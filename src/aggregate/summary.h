@@ -13,6 +13,7 @@
 #include "profile.h"
 
 struct summary;
+struct findings;
 
 /**
  * struct run_info - facts about the capture shown with the summary
@@ -53,7 +54,8 @@ void fault_phase_times(const struct fault *f, unsigned int nr_phases,
 void summary_add(struct summary *s, const struct fault *f);
 void summary_print_text(const struct summary *s, const struct run_info *ri,
 			FILE *out);
+/* The JSON summary object; with @fi, its causes, findings and stuck GFNs. */
 void summary_print_json(const struct summary *s, const struct run_info *ri,
-			FILE *out);
+			const struct findings *fi, FILE *out);
 
 #endif /* KVMMMU_SUMMARY_H */

@@ -22,6 +22,8 @@
 #define FAULT_UNKNOWN		UINT64_MAX
 #define FAULT_NO_PHASE		0xffu
 #define FAULT_COMM_LEN		16
+#define FAULT_CAUSE_OTHER	0xfeu	/* no cause rule matched */
+#define FAULT_CAUSE_UNKNOWN	0xffu	/* no call tree to decide from */
 
 /* What kind of fault it was, decided from error code, events and tree. */
 enum fault_kind {
@@ -70,6 +72,8 @@ struct fault_node {
  * @hva:	host virtual address, FAULT_UNKNOWN if unknown
  * @pfn:	host page frame number, FAULT_UNKNOWN if unknown
  * @memslot:	memslot id, -1 if unknown
+ * @cause:	index of the profile's cause rule that matched,
+ *		FAULT_CAUSE_OTHER or FAULT_CAUSE_UNKNOWN (fault_cause.h)
  * @nr_nodes:	valid entries in @nodes
  * @truncated:	calls that did not fit in @nodes
  * @nodes:	calls in entry order, nodes[0] is the root
@@ -92,6 +96,7 @@ struct fault {
 	uint64_t hva;
 	uint64_t pfn;
 	int memslot;
+	uint8_t cause;
 	uint32_t nr_nodes;
 	uint32_t truncated;
 	struct fault_node nodes[FAULT_MAX_NODES];

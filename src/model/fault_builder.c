@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fault_builder.h"
+#include "fault_cause.h"
 #include "fault_type.h"
 #include "memslot_map.h"
 #include "page_counter.h"
@@ -57,6 +58,7 @@ struct fault_builder {
 	struct builder_config cfg;
 	struct builder_stats stats;
 	struct page_counter *pages;
+	struct cause_classifier *causes;
 	struct thread_state **threads;	/* open addressing by tid */
 	unsigned int threads_cap;
 	unsigned int threads_used;
@@ -74,9 +76,10 @@ struct fault_builder *fault_builder_new(const struct builder_config *cfg)
 		return NULL;
 	b->cfg = *cfg;
 	b->pages = page_counter_new();
+	b->causes = cause_classifier_new(cfg->prof, cfg->syms);
 	b->threads_cap = 64;
 	b->threads = calloc(b->threads_cap, sizeof(*b->threads));
-	if (!b->pages || !b->threads) {
+	if (!b->pages || !b->threads || !b->causes) {
 		fault_builder_free(b);
 		return NULL;
 	}
@@ -95,6 +98,7 @@ void fault_builder_free(struct fault_builder *b)
 	free(b->phase_of);
 	free(b->root_of);
 	page_counter_free(b->pages);
+	cause_classifier_free(b->causes);
 	free(b);
 }
 
@@ -276,6 +280,7 @@ static void end_fault(struct fault_builder *b, struct thread_state *t)
 	}
 	f->count = f->gpa == FAULT_UNKNOWN ? 1 :
 		   page_counter_hit(b->pages, f->gpa >> 12);
+	f->cause = cause_classify(b->causes, f);
 	t->in_fault = false;
 	b->stats.faults++;
 	if (!f->complete)

@@ -10,6 +10,10 @@
  *	allow  FILTER			(set_ftrace_filter expression)
  *	memslot_probe FUNC slot=$argN gfn=$argM, or FUNC fault=$argN
  *					(memslot_probe.c parses and uses them)
+ *	cause  NAME [kind=normal|fast|mmio] [any=F,F...] [lock=F,F...
+ *	       lock_min_us=N] [nomap]	(first matching rule names a fault)
+ *	hint   NAME TEXT...		(advice of cause NAME's finding)
+ *	findings min_share=PERCENT stuck_count=N stuck_window_ms=MS
  */
 #include <ctype.h>
 #include <errno.h>
@@ -38,6 +42,9 @@ struct profile {
 	struct word_list events;
 	struct word_list allow;
 	struct word_list memslot;	/* "FUNC key=$argN..." per directive */
+	struct profile_cause causes[PROFILE_MAX_CAUSES];
+	unsigned int nr_causes;
+	struct profile_findings findings;
 };
 
 static int list_add(struct word_list *l, const char *w, unsigned int phase)
@@ -57,6 +64,18 @@ static void list_free(struct word_list *l)
 		free(l->words[--l->nr]);
 }
 
+static void free_cause(struct profile_cause *c)
+{
+	char **f;
+
+	free(c->name);
+	for (f = c->any; *f; f++)
+		free(*f);
+	for (f = c->lock; *f; f++)
+		free(*f);
+	free(c->hint);
+}
+
 void profile_free(struct profile *prof)
 {
 	if (!prof)
@@ -69,6 +88,8 @@ void profile_free(struct profile *prof)
 	list_free(&prof->events);
 	list_free(&prof->allow);
 	list_free(&prof->memslot);
+	while (prof->nr_causes)
+		free_cause(&prof->causes[--prof->nr_causes]);
 	free(prof);
 }
 
@@ -124,6 +145,130 @@ static int add_memslot_probe(struct word_list *l, char **args, int nargs)
 	return list_add(l, spec, PROFILE_NO_PHASE);
 }
 
+/* "a,b,c" into @out (NULL-terminated, at most PROFILE_MAX_CAUSE_FUNCS). */
+static int split_funcs(const char *list, char **out)
+{
+	char *copy = strdup(list), *tok, *save = NULL;
+	int n = 0, ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok && !ret;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (n >= PROFILE_MAX_CAUSE_FUNCS)
+			ret = -E2BIG;
+		else if (!(out[n++] = strdup(tok)))
+			ret = -ENOMEM;
+	}
+	free(copy);
+	return ret ? ret : n ? 0 : -EINVAL;
+}
+
+static int cause_kind(const char *v)
+{
+	static const char *const kinds[] = { "normal", "fast", "mmio" };
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (!strcmp(v, kinds[i]))
+			return i;
+	return -EINVAL;
+}
+
+static int cause_option(struct profile_cause *c, const char *opt)
+{
+	const char *v = strchr(opt, '=');
+	double us;
+	char *end;
+
+	if (!strcmp(opt, "nomap")) {
+		c->nomap = true;
+		return 0;
+	}
+	if (!v)
+		return -EINVAL;
+	v++;
+	if (!strncmp(opt, "kind=", 5))
+		return (c->kind = cause_kind(v)) < 0 ? -EINVAL : 0;
+	if (!strncmp(opt, "any=", 4))
+		return split_funcs(v, c->any);
+	if (!strncmp(opt, "lock=", 5))
+		return split_funcs(v, c->lock);
+	if (!strncmp(opt, "lock_min_us=", 12)) {
+		us = strtod(v, &end);
+		if (*end || !(us >= 0 && us < 1e9))
+			return -EINVAL;
+		c->lock_min_ns = (uint64_t)(us * 1000.0);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int add_cause(struct profile *prof, char **args, int nargs)
+{
+	struct profile_cause *c;
+	int i, ret;
+
+	if (nargs < 1 || profile_cause_index(prof, args[0]) >= 0 ||
+	    !strcmp(args[0], "other") || !strcmp(args[0], "unknown"))
+		return -EINVAL;
+	if (prof->nr_causes >= PROFILE_MAX_CAUSES)
+		return -E2BIG;
+	c = &prof->causes[prof->nr_causes++];
+	c->kind = -1;
+	c->name = strdup(args[0]);
+	if (!c->name)
+		return -ENOMEM;
+	for (i = 1; i < nargs; i++) {
+		ret = cause_option(c, args[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int add_hint(struct profile *prof, char **args, int nargs)
+{
+	int i = nargs > 1 ? profile_cause_index(prof, args[0]) : -1;
+	char text[768] = "";
+	int k;
+
+	if (i < 0 || prof->causes[i].hint)
+		return -EINVAL;
+	for (k = 1; k < nargs; k++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "%s%s", k > 1 ? " " : "", args[k]);
+	prof->causes[i].hint = strdup(text);
+	return prof->causes[i].hint ? 0 : -ENOMEM;
+}
+
+static int add_findings(struct profile *prof, char **args, int nargs)
+{
+	struct profile_findings *fi = &prof->findings;
+	double v;
+	char *end;
+	int i;
+
+	for (i = 0; i < nargs; i++) {
+		const char *eq = strchr(args[i], '=');
+
+		if (!eq)
+			return -EINVAL;
+		v = strtod(eq + 1, &end);
+		if (*end || !(v >= 0 && v < 1e9))
+			return -EINVAL;
+		if (!strncmp(args[i], "min_share=", 10) && v <= 100)
+			fi->min_share = v / 100.0;
+		else if (!strncmp(args[i], "stuck_count=", 12) && v >= 1)
+			fi->stuck_count = (uint32_t)v;
+		else if (!strncmp(args[i], "stuck_window_ms=", 16) && v > 0)
+			fi->stuck_window_ns = (uint64_t)(v * 1e6);
+		else
+			return -EINVAL;
+	}
+	return 0;
+}
+
 static int apply_directive(struct profile *prof, char **w, int n)
 {
 	if (!strcmp(w[0], "name")) {
@@ -142,6 +287,12 @@ static int apply_directive(struct profile *prof, char **w, int n)
 		return add_words(&prof->allow, w + 1, n - 1);
 	if (!strcmp(w[0], "memslot_probe"))
 		return add_memslot_probe(&prof->memslot, w + 1, n - 1);
+	if (!strcmp(w[0], "cause"))
+		return add_cause(prof, w + 1, n - 1);
+	if (!strcmp(w[0], "hint"))
+		return add_hint(prof, w + 1, n - 1);
+	if (!strcmp(w[0], "findings"))
+		return add_findings(prof, w + 1, n - 1);
 	return -ENOENT;
 }
 
@@ -194,6 +345,10 @@ static struct profile *profile_from_stream(FILE *f, const char *where,
 		msg_set(err, errlen, "out of memory");
 		return NULL;
 	}
+	prof->findings = (struct profile_findings){
+		.min_share = 0.05, .stuck_count = 8,
+		.stuck_window_ns = 100000000,
+	};
 	if (parse_stream(prof, f, where, err, errlen)) {
 		profile_free(prof);
 		return NULL;
@@ -304,4 +459,30 @@ unsigned int profile_nr_memslot_probes(const struct profile *prof)
 const char *profile_memslot_probe(const struct profile *prof, unsigned int i)
 {
 	return i < prof->memslot.nr ? prof->memslot.words[i] : NULL;
+}
+
+unsigned int profile_nr_causes(const struct profile *prof)
+{
+	return prof->nr_causes;
+}
+
+const struct profile_cause *profile_cause(const struct profile *prof,
+					  unsigned int i)
+{
+	return i < prof->nr_causes ? &prof->causes[i] : NULL;
+}
+
+int profile_cause_index(const struct profile *prof, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < prof->nr_causes; i++)
+		if (!strcmp(prof->causes[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+const struct profile_findings *profile_findings(const struct profile *prof)
+{
+	return &prof->findings;
 }

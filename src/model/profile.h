@@ -14,6 +14,42 @@
 
 #define PROFILE_MAX_PHASES	32
 #define PROFILE_NO_PHASE	0xffu
+#define PROFILE_MAX_CAUSES	24
+#define PROFILE_MAX_CAUSE_FUNCS	24
+
+/**
+ * struct profile_cause - one "cause" rule (first matching rule wins)
+ * @name:	"first-touch", "mmio", ...
+ * @kind:	fault kind the rule needs (enum fault_kind), -1 for any
+ * @any:	the fault's tree calls one of these (suffixes such as
+ *		.isra.0 or .cold are ignored); NULL-terminated, may be empty
+ * @lock:	functions that wait for a lock; with @lock_min_ns the rule
+ *		needs at least that much time in them
+ * @lock_min_ns: see @lock
+ * @nomap:	the fault has no call in the phase named "map"
+ * @hint:	advice shown with the finding, or NULL
+ */
+struct profile_cause {
+	char *name;
+	int kind;
+	char *any[PROFILE_MAX_CAUSE_FUNCS + 1];
+	char *lock[PROFILE_MAX_CAUSE_FUNCS + 1];
+	uint64_t lock_min_ns;
+	bool nomap;
+	char *hint;
+};
+
+/**
+ * struct profile_findings - when findings are shown
+ * @min_share:	a cause's share of fault time (0..1) to become a finding
+ * @stuck_count: the same GFN faulting more than this often on one vCPU...
+ * @stuck_window_ns: ...within this window is a stuck-vCPU finding
+ */
+struct profile_findings {
+	double min_share;
+	uint32_t stuck_count;
+	uint64_t stuck_window_ns;
+};
 
 struct profile;
 struct symbols;
@@ -67,5 +103,13 @@ unsigned int profile_nr_memslot_probes(const struct profile *prof);
  * it), or NULL.
  */
 const char *profile_memslot_probe(const struct profile *prof, unsigned int i);
+
+unsigned int profile_nr_causes(const struct profile *prof);
+/* Cause rule @i in file order, or NULL. */
+const struct profile_cause *profile_cause(const struct profile *prof,
+					  unsigned int i);
+/* Index of the cause named @name, or -1. */
+int profile_cause_index(const struct profile *prof, const char *name);
+const struct profile_findings *profile_findings(const struct profile *prof);
 
 #endif /* KVMMMU_PROFILE_H */

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault_cause.h"
 #include "hashtab.h"
 #include "profile.h"
 #include "symbols.h"
@@ -194,8 +195,9 @@ static void put_fault_args(struct chrome *c, const struct fault *f)
 		fputs(",\"memslot\":null", o);
 	else
 		fprintf(o, ",\"memslot\":%d", f->memslot);
-	fprintf(o, ",\"vcpu\":%d,\"type\":\"%s\",\"count\":%u}}", f->vcpu,
-		view_error_type(f, type, sizeof(type)), f->count);
+	fprintf(o, ",\"vcpu\":%d,\"type\":\"%s\",\"cause\":\"%s\","
+		"\"count\":%u}}", f->vcpu, view_error_type(f, type, sizeof(type)),
+		fault_cause_name(c->o->prof, f->cause), f->count);
 }
 
 /* Does an ancestor of node @i carry the same phase? */

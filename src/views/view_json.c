@@ -7,12 +7,15 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
+#include "fault_cause.h"
+#include "findings.h"
 #include "profile.h"
 #include "view.h"
 
 struct json {
 	const struct view_options *o;
 	struct summary *summary;
+	struct findings *findings;
 };
 
 static bool json_wanted(const struct view_options *o)
@@ -27,6 +30,7 @@ static void json_close(void *state)
 	if (!j)
 		return;
 	summary_free(j->summary);
+	findings_free(j->findings);
 	free(j);
 }
 
@@ -34,9 +38,11 @@ static void *json_open(const struct view_options *o, char *err, size_t errlen)
 {
 	struct json *j = calloc(1, sizeof(*j));
 
-	if (j)
+	if (j) {
 		j->summary = summary_new(o->prof);
-	if (!j || !j->summary) {
+		j->findings = findings_new(o->prof);
+	}
+	if (!j || !j->summary || !j->findings) {
 		json_close(j);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -90,6 +96,7 @@ static void put_fault(const struct json *j, const struct fault *f)
 		view_error_type(f, type, sizeof(type)), fault_kind_name(f->kind),
 		f->kind == FAULT_KIND_MMIO ? "true" : "false",
 		f->complete ? f->delay_ns : 0, f->count);
+	fprintf(o, ",\"cause\":\"%s\"", fault_cause_name(j->o->prof, f->cause));
 	hex_or_null(o, "hva", f->hva);
 	hex_or_null(o, "pfn", f->pfn);
 	if (f->memslot < 0)
@@ -105,6 +112,7 @@ static int json_add(void *state, const struct fault *f)
 	struct json *j = state;
 
 	summary_add(j->summary, f);
+	findings_add(j->findings, f);
 	if (j->o->summary_only)
 		return 0;
 	put_fault(j, f);
@@ -116,7 +124,7 @@ static int json_finish(void *state, const struct run_info *ri, char *err,
 {
 	struct json *j = state;
 
-	summary_print_json(j->summary, ri, j->o->out);
+	summary_print_json(j->summary, ri, j->findings, j->o->out);
 	if (fflush(j->o->out) || ferror(j->o->out)) {
 		snprintf(err, errlen, "standard output: write error");
 		return -EIO;

@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "fault_cause.h"
 #include "output_tree.h"
 #include "view.h"
 
@@ -43,9 +45,9 @@ static const char *hex_or_dash(uint64_t v, char *buf, size_t len)
 static void print_header(FILE *out)
 {
 	fprintf(out, "%-14s %-16s %-8s %-5s %-12s %-5s %-10s %-16s "
-		"%-12s %-10s %s\n", "TIME(ms)", "COMM", "PID", "VCPU", "GPA",
-		"COUNT", "DELAY(us)", "HVA", "PFN", "MEM_SLOTID",
-		"ERROR_TYPE");
+		"%-12s %-10s %-20s %s\n", "TIME(ms)", "COMM", "PID", "VCPU",
+		"GPA", "COUNT", "DELAY(us)", "HVA", "PFN", "MEM_SLOTID",
+		"ERROR_TYPE", "CAUSE");
 }
 
 static void print_line(const struct lines *l, const struct fault *f)
@@ -63,11 +65,13 @@ static void print_line(const struct lines *l, const struct fault *f)
 		fprintf(out, "%-10.3f ", f->delay_ns / 1000.0);
 	else
 		fprintf(out, "%-10s ", "-");
-	fprintf(out, "%-16s %-12s %-10s %s%s\n",
+	snprintf(type + strlen(view_error_type(f, type, sizeof(type))),
+		 sizeof(type) - strlen(type), "%s",
+		 f->complete ? "" : " (incomplete)");
+	fprintf(out, "%-16s %-12s %-10s %-20s %s\n",
 		hex_or_dash(f->hva, hva, 24), hex_or_dash(f->pfn, pfn, 24),
-		f->memslot < 0 ? "-" : slot,
-		view_error_type(f, type, sizeof(type)),
-		f->complete ? "" : " (incomplete)");
+		f->memslot < 0 ? "-" : slot, type,
+		fault_cause_name(l->o->prof, f->cause));
 }
 
 static int lines_add(void *state, const struct fault *f)

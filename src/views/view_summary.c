@@ -7,13 +7,17 @@
 #include <stdlib.h>
 
 #include "breakdown.h"
+#include "findings.h"
 #include "output_tree.h"
+#include "prefault.h"
 #include "view.h"
 
 struct summary_view {
 	const struct view_options *o;
 	struct summary *summary;
 	struct breakdown *breakdown;
+	struct findings *findings;
+	struct prefault *prefault;	/* NULL without a first-touch rule */
 };
 
 static bool summary_wanted(const struct view_options *o)
@@ -29,6 +33,8 @@ static void summary_close(void *state)
 		return;
 	summary_free(v->summary);
 	breakdown_free(v->breakdown);
+	findings_free(v->findings);
+	prefault_free(v->prefault);
 	free(v);
 }
 
@@ -40,8 +46,10 @@ static void *summary_open(const struct view_options *o, char *err,
 	if (v) {
 		v->summary = summary_new(o->prof);
 		v->breakdown = breakdown_new(o->syms, o->prof, o->top_n);
+		v->findings = findings_new(o->prof);
+		v->prefault = prefault_new(o->prof);
 	}
-	if (!v || !v->summary || !v->breakdown) {
+	if (!v || !v->summary || !v->breakdown || !v->findings) {
 		summary_close(v);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -56,6 +64,8 @@ static int summary_add_fault(void *state, const struct fault *f)
 
 	summary_add(v->summary, f);
 	breakdown_add(v->breakdown, f);	/* a malformed tree is only counted */
+	findings_add(v->findings, f);
+	prefault_add(v->prefault, f);
 	return 0;
 }
 
@@ -67,6 +77,8 @@ static int summary_finish(void *state, const struct run_info *ri, char *err,
 	int ret;
 
 	summary_print_text(v->summary, ri, out);
+	findings_print_text(v->findings, out);
+	prefault_print_text(v->prefault, out, 5);
 	breakdown_print(v->breakdown, out);
 	ret = tree_print_slowest(out, v->breakdown, v->o->syms, v->o->prof);
 	if (!ret && (fflush(out) || ferror(out)))

@@ -85,15 +85,16 @@ TEST(lines_have_the_columns)
 	CHECK_EQ(run_views(&o, &all, &ri, &out, err), 0);
 	CHECK(strstr(out.buf, "TIME(ms)       COMM             PID      VCPU  "
 		     "GPA          COUNT DELAY(us)  HVA              PFN"));
+	CHECK(strstr(out.buf, "ERROR_TYPE           CAUSE\n"));
 	/* time from the first fault, ms; delay in us; HVA, PFN, slot, type */
 	CHECK(strstr(out.buf, "0.000          CPU 0/KVM        100      0     "
 		     "1000         1     5.000      7f0000001000     1234         "
-		     "0          Write\n"));
+		     "0          Write                other\n"));
 	CHECK(strstr(out.buf, "2.000          CPU 1/KVM        100      1     "
 		     "d0000000     1     20.000     -                -            "
-		     "-          Read+Reserved(MMIO)\n"));
+		     "-          Read+Reserved(MMIO)  other\n"));
 	CHECK(strstr(out.buf, " -          7f0000002000 ") &&
-	      strstr(out.buf, "Write (incomplete)\n"));
+	      strstr(out.buf, "Write (incomplete)   other\n"));
 	CHECK(strstr(out.buf, "Summary: 3 faults (normal 2, fast 0, mmio 1), "
 		     "1 incomplete, 0 lost events, strategy global"));
 	CHECK(!strstr(out.buf, "could not be decoded"));
@@ -118,7 +119,8 @@ TEST(json_lines_and_summary)
 	CHECK_EQ(objects, 4);
 	CHECK(strstr(out.buf, "\"gpa\":\"0x1000\",\"error_code\":\"0x100000006\","
 		     "\"error_type\":\"Write\",\"kind\":\"normal\",\"mmio\":false,"
-		     "\"delay_ns\":5000,\"count\":1,\"hva\":\"0x7f0000001000\","
+		     "\"delay_ns\":5000,\"count\":1,\"cause\":\"other\","
+		     "\"hva\":\"0x7f0000001000\","
 		     "\"pfn\":\"0x1234\",\"memslot\":0"));
 	CHECK(strstr(out.buf, "\"hva\":null,\"pfn\":null,\"memslot\":null"));
 	CHECK(strstr(out.buf, "{\"type\":\"summary\",\"strategy\":\"instance\","
