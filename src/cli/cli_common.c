@@ -158,6 +158,7 @@ int open_report(struct run *run)
 		.svg_path = p->svg_path,
 		.flame_group = p->folded_by,
 		.chrome_path = p->chrome_path,
+		.prefault_path = p->prefault_path,
 		.chrome_max_bytes = p->chrome_max_bytes,
 	};
 	struct report_filter filter = {

@@ -15,7 +15,7 @@
 enum long_only {
 	OPT_SUMMARY_ONLY = 256, OPT_TREE, OPT_JSON, OPT_VCPU, OPT_PROFILE,
 	OPT_STRATEGY, OPT_FORCE, OPT_INPUT, OPT_FOLDED, OPT_FOLDED_BY,
-	OPT_SVG, OPT_CHROME, OPT_CHROME_MAX_MB, OPT_TOP, OPT_VENDOR, OPT_RECORD, OPT_NO_MEMSLOT,
+	OPT_SVG, OPT_PREFAULT, OPT_CHROME, OPT_CHROME_MAX_MB, OPT_TOP, OPT_VENDOR, OPT_RECORD, OPT_NO_MEMSLOT,
 };
 
 static const struct option long_options[] = {
@@ -35,6 +35,7 @@ static const struct option long_options[] = {
 	{ "folded-by",	  required_argument, NULL, OPT_FOLDED_BY },
 	{ "svg",	  required_argument, NULL, OPT_SVG },
 	{ "chrome-trace", required_argument, NULL, OPT_CHROME },
+	{ "prefault-report", required_argument, NULL, OPT_PREFAULT },
 	{ "chrome-trace-max-mb", required_argument, NULL, OPT_CHROME_MAX_MB },
 	{ "top",	  required_argument, NULL, OPT_TOP },
 	{ "vendor",	  required_argument, NULL, OPT_VENDOR },
@@ -72,6 +73,8 @@ void params_usage(FILE *out)
 "      --svg FILE          write an interactive SVG flame graph\n"
 "      --chrome-trace FILE write a Chrome/Perfetto trace (Trace Event JSON)\n"
 "      --chrome-trace-max-mb N  split it into files of about N MB\n"
+"      --prefault-report FILE  the GPA ranges whose first-touch faults\n"
+"                          cost most, as JSON\n"
 "      --top N             show the N slowest faults' trees (default 5)\n"
 "  -T, --threshold US      only faults taking at least US microseconds\n"
 "      --vcpu N            only faults of vCPU N\n"
@@ -209,6 +212,7 @@ static int parse_simple(struct params *p, int opt, const char *arg)
 	case OPT_FOLDED:	p->folded_path = arg; break;
 	case OPT_SVG:		p->svg_path = arg; break;
 	case OPT_CHROME:	p->chrome_path = arg; break;
+	case OPT_PREFAULT:	p->prefault_path = arg; break;
 	case OPT_RECORD:	p->record_dir = arg; break;
 	case OPT_NO_MEMSLOT:	p->no_memslot = true; break;
 	case OPT_INPUT:

@@ -41,7 +41,8 @@ struct params {
 	const char *folded_path;
 	enum flame_group folded_by;
 	const char *svg_path;
-	const char *chrome_path;	/* --chrome-trace FILE */
+	const char *chrome_path;
+	const char *prefault_path;	/* --prefault-report FILE */	/* --chrome-trace FILE */
 	uint64_t chrome_max_bytes;	/* --chrome-trace-max-mb, 0 = no split */
 	int top_n;
 	enum fault_vendor vendor;	/* --vendor: override for replays */

@@ -16,6 +16,7 @@ static const struct view_ops *const all_views[] = {
 	&view_folded,
 	&view_svg,
 	&view_chrome,
+	&view_prefault,
 };
 
 #define NR_VIEWS	(sizeof(all_views) / sizeof(all_views[0]))

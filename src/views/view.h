@@ -37,6 +37,7 @@ struct symbols;
  * @svg_path:		SVG flame graph file, or NULL
  * @flame_group:	first frame of folded stacks / SVG
  * @chrome_path:	Trace Event Format file (--chrome-trace), or NULL
+ * @prefault_path:	prefault advice JSON file (--prefault-report), or NULL
  * @chrome_max_bytes:	split it into files of about this size, 0 = never
  * @note:		shown once before the first line, or NULL
  * @t0_ns:		timestamp of the run's first fault, filtered or not
@@ -56,6 +57,7 @@ struct view_options {
 	enum flame_group flame_group;
 	const char *chrome_path;
 	uint64_t chrome_max_bytes;
+	const char *prefault_path;
 	const char *note;
 	uint64_t t0_ns;
 };
@@ -86,6 +88,7 @@ extern const struct view_ops view_summary;
 extern const struct view_ops view_folded;
 extern const struct view_ops view_svg;
 extern const struct view_ops view_chrome;
+extern const struct view_ops view_prefault;
 
 /* Open @path for writing ("we"); NULL with @err set. */
 FILE *view_open_file(const char *path, char *err, size_t errlen);
