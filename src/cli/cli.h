@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "fault.h"
+#include "fault_builder.h"
 #include "params.h"
 #include "tracing_session.h"
 
@@ -33,6 +34,8 @@ struct run {
 	const char *strategy;
 	int pid;
 	const char *record_dir;		/* --record DIR, or a temporary one */
+	fault_emit_fn emit;		/* faults go here instead of the report */
+	void *emit_ctx;
 	char *record_tmp;		/* for --record FILE.dat, to remove */
 };
 
@@ -56,6 +59,8 @@ int open_report(struct run *run);
 int open_capture(struct run *run, const char *dir,
 		 struct tracefs_instance *inst, enum fault_vendor vendor,
 		 bool events_only);
+/* Rebuild every fault of a recording or trace.dat (prints why not). */
+int replay_input(struct run *run, const char *input);
 /* A trace.dat file to replay (trace-cmd's or ours). */
 int open_dat_capture(struct run *run, const char *path,
 		     enum fault_vendor vendor, bool events_only);
@@ -63,6 +68,7 @@ int finish_report(struct run *run);
 void run_free(struct run *run);
 
 int cmd_check(const struct params *p);
+int cmd_diff(const struct params *p);
 int cmd_replay(const struct params *p);
 int cmd_trace(const struct params *p);
 

@@ -35,52 +35,68 @@ static int convert(const struct params *p)
 	return 0;
 }
 
-int cmd_replay(const struct params *p)
+/**
+ * replay_input() - rebuild every fault of a recording or trace.dat
+ * @run:	run with its profile and report (or emit) set up
+ * @input:	recording directory or trace.dat file
+ *
+ * Return: 0, or the exit status after printing why.
+ */
+int replay_input(struct run *run, const char *input)
 {
-	struct run run = { .p = p };
-	bool dat = tracedat_is_file(p->input_dir);
+	const struct params *p = run->p;
+	bool dat = tracedat_is_file(input);
 	enum fault_vendor vendor;
 	bool events_only;
 	int64_t n;
 	int ret;
 
+	vendor = p->vendor ? p->vendor :
+		 dat ? FAULT_VENDOR_UNKNOWN : recording_vendor(input);
+	events_only = p->strategy == STRATEGY_EVENTS_ONLY ||
+		      (!dat && recorded_events_only(input));
+	if (dat) {
+		ret = open_dat_capture(run, input, vendor, events_only);
+	} else {
+		thread_names_load_saved(run->names, input);
+		ret = open_capture(run, input, NULL, vendor, events_only);
+	}
+	if (ret)
+		return ret;
+	if (dat)
+		events_only = capture_events_only(run->capture);
+	if (!events_only && !capture_has_funcgraph(run->capture))
+		return fail(1, "%s: no funcgraph event formats; use "
+			    "--strategy events-only", input);
+	run->strategy = dat ? (events_only ? "events-only (trace.dat)" :
+			       "trace.dat") :
+			events_only ? "events-only (recording)" : "recording";
+	n = capture_pump(run->capture, UINT64_MAX);
+	if (n < 0)
+		return fail(1, "%s: %s", input, n == -EBADMSG ?
+			    "corrupt or truncated raw ring-buffer data" :
+			    strerror((int)-n));
+	return 0;
+}
+
+int cmd_replay(const struct params *p)
+{
+	struct run run = { .p = p };
+	int ret;
+
 	run.prof = load_profile(p->profile);
 	if (!run.prof)
 		return 1;
-	if (dat && p->record_dir)
+	if (p->record_dir && tracedat_is_file(p->input_dir)) {
+		run_free(&run);
 		return fail(2, "--input FILE.dat is already a trace.dat: "
 			    "--record converts recording directories only");
-	vendor = p->vendor ? p->vendor :
-		 dat ? FAULT_VENDOR_UNKNOWN : recording_vendor(p->input_dir);
-	events_only = p->strategy == STRATEGY_EVENTS_ONLY ||
-		      (!dat && recorded_events_only(p->input_dir));
+	}
 	ret = convert(p);
 	if (!ret)
 		ret = open_report(&run);
-	if (!ret && dat) {
-		ret = open_dat_capture(&run, p->input_dir, vendor, events_only);
-	} else if (!ret) {
-		thread_names_load_saved(run.names, p->input_dir);
-		ret = open_capture(&run, p->input_dir, NULL, vendor,
-				   events_only);
-	}
-	if (!ret && dat)
-		events_only = capture_events_only(run.capture);
-	if (!ret && !events_only && !capture_has_funcgraph(run.capture)) {
-		ret = fail(1, "%s: no funcgraph event formats; use "
-			   "--strategy events-only", p->input_dir);
-	}
-	if (!ret) {
-		run.strategy = dat ? (events_only ? "events-only (trace.dat)" :
-				      "trace.dat") :
-			       events_only ? "events-only (recording)" :
-					     "recording";
-		n = capture_pump(run.capture, UINT64_MAX);
-		if (n < 0)
-			ret = fail(1, "%s: %s", p->input_dir, n == -EBADMSG ?
-				   "corrupt or truncated raw ring-buffer data" :
-				   strerror((int)-n));
-	}
+	if (!ret)
+		ret = replay_input(&run, p->input_dir);
 	if (!ret)
 		ret = finish_report(&run);
 	run_free(&run);

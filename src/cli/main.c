@@ -26,6 +26,8 @@ int main(int argc, char **argv)
 		return cmd_check(&p);
 	case MODE_REPLAY:
 		return cmd_replay(&p);
+	case MODE_DIFF:
+		return cmd_diff(&p);
 	default:
 		return cmd_trace(&p);
 	}

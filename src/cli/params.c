@@ -53,6 +53,8 @@ void params_usage(FILE *out)
 "       kvmmmu-graph [options] -- COMMAND [ARGS...]\n"
 "       kvmmmu-graph --input DIR [options]\n"
 "       kvmmmu-graph check [--profile NAME]\n"
+"       kvmmmu-graph [--json] diff A B   compare two runs (recordings,\n"
+"                          trace.dat files or --json outputs)\n"
 "\n"
 "Trace KVM second-level page faults (AMD NPT, Intel EPT, MMIO) with ftrace\n"
 "and rebuild each fault: its call tree, phases, GPA, HVA, PFN, memslot.\n"
@@ -254,6 +256,17 @@ static int parse_rest(struct params *p, int argc, char **argv, char *err,
 		p->mode = MODE_CHECK;
 		return 0;
 	}
+	if (!dashdash && !strcmp(argv[optind], "diff")) {
+		if (optind + 3 != argc) {
+			msg_set(err, errlen, "diff needs two runs: diff A B "
+				"(recordings, trace.dat files or --json output)");
+			return -1;
+		}
+		p->diff_a = argv[optind + 1];
+		p->diff_b = argv[optind + 2];
+		p->mode = MODE_DIFF;
+		return 0;
+	}
 	if (!dashdash) {
 		msg_set(err, errlen, "unexpected argument '%s' (a command to "
 			"trace goes after '--')", argv[optind]);
@@ -272,6 +285,11 @@ static int check_mode(struct params *p, char *err, int errlen)
 	if ((int)p->mode == -1) {
 		msg_set(err, errlen, "nothing to trace: give --vm PID, "
 			"-- COMMAND, --input DIR or check (see --help)");
+		return -1;
+	}
+	if (p->mode == MODE_DIFF && targets) {
+		msg_set(err, errlen, "diff compares two recorded runs; "
+			"--vm, --input and -- COMMAND do not go with it");
 		return -1;
 	}
 	if (targets > 1) {

@@ -18,6 +18,7 @@ enum run_mode {
 	MODE_TRACE_CMD,		/* -- COMMAND [ARGS...] */
 	MODE_REPLAY,		/* --input DIR: a recording */
 	MODE_CHECK,		/* check */
+	MODE_DIFF,		/* diff A B */
 	MODE_HELP,
 	MODE_VERSION,
 };
@@ -27,6 +28,7 @@ struct params {
 	int pid;
 	char **cmd_argv;
 	const char *input_dir;		/* --input: a directory or a trace.dat */
+	const char *diff_a, *diff_b;	/* diff A B: the two runs */
 	double duration_s;		/* 0 = until Ctrl-C / exit */
 	bool summary_only;
 	bool tree;
