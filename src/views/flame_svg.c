@@ -29,6 +29,7 @@
 
 struct svg_ctx {
 	const struct flame *fl;
+	const struct flame *base;	/* diff: the run compared with, or NULL */
 	FILE *out;
 	uint64_t total;
 	uint64_t min_ns;	/* narrowest frame drawn */
@@ -47,6 +48,9 @@ struct frame_desc {
 	uint64_t ns, self_ns;
 	uint16_t depth;
 	double x_ns;
+	bool diff;		/* coloured by the change from the base run */
+	uint32_t base_idx;	/* diff: the same stack in the base run */
+	uint64_t base_ns;	/* diff: its time there (0 if absent) */
 };
 
 /* Child of a trie node with its display name, for sorting. */
@@ -130,11 +134,32 @@ static uint32_t name_hash(const char *s)
 	return h;
 }
 
+/*
+ * Differential colour: red where the frame took longer than in the base
+ * run, blue where shorter, the stronger the larger the change relative to
+ * the larger of the two; white when unchanged.
+ */
+static void put_diff_fill(FILE *out, const struct frame_desc *d)
+{
+	double a = (double)d->base_ns, b = (double)d->ns;
+	double m = a > b ? a : b, k = m ? (b - a) / m : 0;
+	unsigned int fade = (unsigned int)(210.0 * (k < 0 ? -k : k));
+
+	if (k >= 0)
+		fprintf(out, "rgb(255,%u,%u)", 255 - fade, 255 - fade);
+	else
+		fprintf(out, "rgb(%u,%u,255)", 255 - fade, 255 - fade);
+}
+
 static void put_fill(FILE *out, const struct frame_desc *d)
 {
 	const unsigned char *p;
 	unsigned int r, g, b, v;
 
+	if (d->diff) {
+		put_diff_fill(out, d);
+		return;
+	}
 	if (d->grey) {
 		fputs("rgb(200,200,200)", out);
 		return;
@@ -200,8 +225,14 @@ static void put_tooltip(const struct svg_ctx *c, const struct frame_desc *d)
 	put_us(out, d->self_ns);
 	fputs(" us, ", out);
 	put_us(out, nf ? d->ns / nf : 0);
-	fprintf(out, " us per fault on average over %llu faults</title>",
+	fprintf(out, " us per fault on average over %llu faults",
 		(unsigned long long)nf);
+	if (c->base) {
+		fputs("\nbase run: ", out);
+		put_us(out, d->base_ns);
+		fputs(" us", out);
+	}
+	fputs("</title>", out);
 }
 
 static void put_frame(const struct svg_ctx *c, const struct frame_desc *d,
@@ -290,6 +321,39 @@ static struct child *sorted_children(const struct svg_ctx *c, uint32_t idx,
 	return v;
 }
 
+/* The child of @base_idx in the base run named @name, or FLAME_NO_NODE. */
+static uint32_t base_child(const struct svg_ctx *c, uint32_t base_idx,
+			   const char *name)
+{
+	const struct flame_node *k;
+	char buf[16];
+	uint32_t i;
+
+	if (base_idx == FLAME_NO_NODE)
+		return FLAME_NO_NODE;
+	for (i = flame_node(c->base, base_idx)->first_child;
+	     i != FLAME_NO_NODE; i = k->next_sibling) {
+		k = flame_node(c->base, i);
+		if (!strcmp(flame_node_name(c->base, i, buf, sizeof(buf)), name))
+			return i;
+	}
+	return FLAME_NO_NODE;
+}
+
+/* Diff: where @d's stack is in the base run, and its time there. */
+static void describe_base(const struct svg_ctx *c, const char *name,
+			  const struct frame_desc *parent, struct frame_desc *d)
+{
+	d->base_idx = FLAME_NO_NODE;
+	if (!c->base)
+		return;
+	d->base_idx = parent ? base_child(c, parent->base_idx, name) :
+			       FLAME_ROOT;
+	d->diff = true;
+	d->base_ns = d->base_idx == FLAME_NO_NODE ? 0 :
+		     flame_node(c->base, d->base_idx)->total_ns;
+}
+
 static void describe(const struct svg_ctx *c, uint32_t idx, const char *name,
 		     const struct frame_desc *parent, struct frame_desc *d)
 {
@@ -310,6 +374,7 @@ static void describe(const struct svg_ctx *c, uint32_t idx, const char *name,
 		d->inphase = parent->inphase;
 		d->inherited = true;
 	}
+	describe_base(c, name, parent, d);
 }
 
 static int draw(const struct svg_ctx *c, uint32_t idx, const char *name,
@@ -345,7 +410,8 @@ static int draw_children(const struct svg_ctx *c, uint32_t idx,
 	snprintf(name, sizeof(name), "(%u small)", nsmall);
 	m = (struct frame_desc){ .name = name, .phase = "", .inphase = "",
 		.grey = true, .ns = small_ns, .depth = (uint16_t)(d->depth + 1),
-		.color_phase = FAULT_NO_PHASE, .x_ns = x };
+		.color_phase = FAULT_NO_PHASE, .x_ns = x,
+		.base_idx = FLAME_NO_NODE };
 	put_frame(c, &m, true);
 	return 0;
 }
@@ -645,7 +711,13 @@ static void put_footer(const struct svg_ctx *c, unsigned int height)
 
 int flame_write_svg(const struct flame *fl, FILE *out, const char *title)
 {
-	struct svg_ctx c = { .fl = fl, .out = out };
+	return flame_write_svg_diff(fl, NULL, out, title);
+}
+
+int flame_write_svg_diff(const struct flame *fl, const struct flame *base,
+			 FILE *out, const char *title)
+{
+	struct svg_ctx c = { .fl = fl, .base = base, .out = out };
 	unsigned int rows, height;
 	int ret;
 
@@ -656,7 +728,8 @@ int flame_write_svg(const struct flame *fl, FILE *out, const char *title)
 	height = TOP_H + rows * FRAME_H + BOTTOM_H;
 	c.bottom = TOP_H + rows * FRAME_H;
 	put_header(&c, height, title ? title : "KVM page fault flame graph");
-	put_legend(&c);
+	if (!base)	/* phase colours; a diff colours by change */
+		put_legend(&c);
 	fputs("<g id=\"frames\">\n", out);
 	ret = draw(&c, FLAME_ROOT, "all", NULL, 0.0);
 	fputs("</g>\n", out);

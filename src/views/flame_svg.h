@@ -26,4 +26,20 @@
  */
 int flame_write_svg(const struct flame *fl, FILE *out, const char *title);
 
+/**
+ * flame_write_svg_diff() - a differential flame graph
+ * @fl:		the run shown (widths are its times)
+ * @base:	the run it is compared with, or NULL for flame_write_svg()
+ * @out:	stream
+ * @title:	title line, may be NULL
+ *
+ * Frames are matched with @base by their stack of names; a frame is red
+ * when it took longer than in @base, blue when shorter, the deeper the
+ * larger the change relative to the larger time, white when unchanged;
+ * its tooltip gives the base run's time.
+ * Return: 0, -ENOMEM, or -EIO when writing failed.
+ */
+int flame_write_svg_diff(const struct flame *fl, const struct flame *base,
+			 FILE *out, const char *title);
+
 #endif /* KVMMMU_FLAME_SVG_H */

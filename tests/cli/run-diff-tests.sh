@@ -99,3 +99,30 @@ expect missing_run 1 'nosuch' "$G" diff "$tmp/nosuch" "$tmp/a.jsonl"
 expect malformed_json 1 'bad.jsonl:1: not a kvmmmu-graph --json fault object' "$G" diff "$tmp/bad.jsonl" "$tmp/a.jsonl"
 expect one_run 2 'diff needs two runs' "$G" diff "$tmp/a.jsonl"
 expect diff_with_vm 2 'do not go with it' "$G" --vm 1 diff "$tmp/a.jsonl" "$tmp/b.jsonl"
+expect svg_needs_trees 1 'svg needs call trees' "$G" --svg "$tmp/x.svg" diff "$tmp/a.jsonl" "$tmp/b.jsonl"
+
+# --svg: B's flame graph coloured by its change from A; a run compared
+# with itself is white everywhere, another kernel's run is not.
+fills() { # SVG: colours of the frames (not the legend, not grey groups)
+	python3 - "$1" <<'PY'
+import re, sys, xml.dom.minidom
+svg = open(sys.argv[1]).read()
+xml.dom.minidom.parseString(svg)  # well-formed
+frames = re.findall(r'<g class="frame" [^>]*>.*?fill="(rgb\([0-9,]+\))"', svg, re.S)
+print(" ".join(sorted(set(f for f in frames if f != "rgb(200,200,200)"))))
+PY
+}
+tar -xJf "$srcdir/tests/data/6.1-global.tar.xz" -C "$tmp"
+if "$G" --svg "$tmp/same.svg" diff "$tmp/$rec" "$tmp/run.dat" >/dev/null 2>"$tmp/err" &&
+	[ "$(fills "$tmp/same.svg")" = "rgb(255,255,255)" ]; then
+	pass svg_same_run_is_white
+else
+	fail svg_same_run_is_white "$(fills "$tmp/same.svg" 2>&1 | head -c 200) $(head -c 200 "$tmp/err")"
+fi
+if "$G" --svg "$tmp/other.svg" diff "$tmp/6.1-global" "$tmp/$rec" >/dev/null 2>"$tmp/err" &&
+	fills "$tmp/other.svg" | grep -qE 'rgb\(255,[0-9]+,[0-9]+\)' &&
+	[ "$(fills "$tmp/other.svg")" != "rgb(255,255,255)" ]; then
+	pass svg_other_kernel_is_coloured
+else
+	fail svg_other_kernel_is_coloured "$(head -c 200 "$tmp/err")"
+fi
