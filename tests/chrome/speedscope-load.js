@@ -48,6 +48,8 @@ async function main(port) {
 	const first = await toolbar(page);
 	const n = Number(first.match(/\((\d+)\/(\d+)\)/)[2]);
 	const tracks = [];
+	/* the sandwich table renders only the rows in view: make room */
+	await page.setViewportSize({ width: 1400, height: 16000 });
 	await page.keyboard.press('3');		/* sandwich view */
 	for (let i = 0; i < n; i++) {
 		await page.waitForTimeout(300);

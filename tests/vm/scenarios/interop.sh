@@ -10,11 +10,14 @@
 interop_trace_cmd() {
 	d=$R/interop/tc
 	mkdir -p "$d"
+	# trace-cmd record -b resizes the top level and leaves it so
+	kb=$(buffer_kb_effective)
 	# shellcheck disable=SC2086
 	trace-cmd record -q -p function_graph -g kvm_mmu_page_fault -e kvm \
 		-e kvmmmu -b 8192 -o /tmp/tc.dat \
 		"$FG" $SCEN --json "$d/faultgen.json" >"$d/record.log" 2>&1
 	echo $? >"$d/record.rc"
+	echo "$kb" >"$T/buffer_size_kb"
 	"$G" --input /tmp/tc.dat --json >"$d/faults.jsonl" 2>"$d/stderr.txt"
 	echo $? >"$d/rc"
 	log "interop: trace-cmd record rc $(cat "$d/record.rc"), replay rc $(cat "$d/rc"), $(grep -c . "$d/faults.jsonl") lines"
