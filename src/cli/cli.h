@@ -45,6 +45,8 @@ int open_report(struct run *run);
 int open_capture(struct run *run, const char *dir,
 		 struct tracefs_instance *inst, enum fault_vendor vendor,
 		 bool events_only);
+/* Lost events and pages read so far, to the views that show them live. */
+void progress_report(struct run *run);
 int finish_report(struct run *run);
 void run_free(struct run *run);
 

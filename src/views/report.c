@@ -100,6 +100,16 @@ void report_fault(const struct fault *f, void *ctx)
 	}
 }
 
+void report_progress(struct report *r, struct run_info *ri)
+{
+	unsigned int i;
+
+	ri->filtered = r->filtered;
+	for (i = 0; i < r->nr; i++)
+		if (r->ops[i]->progress)
+			r->ops[i]->progress(r->state[i], ri);
+}
+
 int report_finish(struct report *r, struct run_info *ri, char *err,
 		  size_t errlen)
 {

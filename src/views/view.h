@@ -63,6 +63,8 @@ struct view_options {
  * @open:	set up; return private state (or NULL with @err set). Output
  *		files are opened here, before tracing starts.
  * @add_fault:	one fault that passed the filters; 0 or -errno
+ * @progress:	optional: run facts so far (lost events, pages read), from
+ *		the live capture loop between reads
  * @finish:	end of run (summary, files); 0 or -errno with @err set
  * @close:	free the state (also after a failed finish)
  */
@@ -71,6 +73,7 @@ struct view_ops {
 	bool (*wanted)(const struct view_options *o);
 	void *(*open)(const struct view_options *o, char *err, size_t errlen);
 	int (*add_fault)(void *state, const struct fault *f);
+	void (*progress)(void *state, const struct run_info *ri);
 	int (*finish)(void *state, const struct run_info *ri, char *err,
 		      size_t errlen);
 	void (*close)(void *state);
