@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * view.h - one way of showing faults: per-fault lines, JSON Lines, the
- * text summary, folded stacks, the SVG flame graph.
+ * text summary, folded stacks, the SVG flame graph, metrics.
  *
  * A view is a table of operations (struct view_ops) and lives in one file
  * of src/views/; views.c lists them. A view gets the faults that pass the
@@ -36,6 +36,10 @@ struct symbols;
  * @folded_path:	folded stacks file, or NULL
  * @svg_path:		SVG flame graph file, or NULL
  * @flame_group:	first frame of folded stacks / SVG
+ * @metrics_addr:	serve metrics over HTTP on "IPv4:PORT" / "[IPv6]:PORT",
+ *			or NULL
+ * @metrics_file:	rewrite this metrics file every second, or NULL
+ * @metrics_hold_s:	keep serving this long after the run ends
  * @note:		shown once before the first line, or NULL
  * @t0_ns:		timestamp of the run's first fault, filtered or not
  *			(set by the report before views see a fault)
@@ -52,6 +56,9 @@ struct view_options {
 	const char *folded_path;
 	const char *svg_path;
 	enum flame_group flame_group;
+	const char *metrics_addr;
+	const char *metrics_file;
+	double metrics_hold_s;
 	const char *note;
 	uint64_t t0_ns;
 };
@@ -84,6 +91,7 @@ extern const struct view_ops view_json;
 extern const struct view_ops view_summary;
 extern const struct view_ops view_folded;
 extern const struct view_ops view_svg;
+extern const struct view_ops view_metrics;
 
 /* Open @path for writing ("we"); NULL with @err set. */
 FILE *view_open_file(const char *path, char *err, size_t errlen);
