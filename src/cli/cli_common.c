@@ -140,6 +140,9 @@ int open_report(struct run *run)
 		.folded_path = p->folded_path,
 		.svg_path = p->svg_path,
 		.flame_group = p->folded_by,
+		.metrics_addr = p->metrics_addr,
+		.metrics_file = p->metrics_file,
+		.metrics_hold_s = p->metrics_hold_s,
 	};
 	struct report_filter filter = {
 		.vcpu = p->vcpu,
