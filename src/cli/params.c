@@ -73,9 +73,9 @@ void params_usage(FILE *out)
 "      --folded-by KEY     prefix stacks with the fault 'type' or 'vcpu'\n"
 "      --svg FILE          write an interactive SVG flame graph\n"
 "      --top N             show the N slowest faults' trees (default 5)\n"
-"      --metrics ADDR:PORT serve Prometheus metrics on IPv4:PORT or [IPv6]:PORT\n"
-"      --metrics-file FILE rewrite FILE with the metrics every second\n"
-"      --metrics-hold SECONDS  keep serving metrics this long after the end\n"
+"      --metrics ADDR:PORT  serve Prometheus metrics (IPv4:PORT, [IPv6]:PORT)\n"
+"      --metrics-file FILE  rewrite FILE with the metrics every second\n"
+"      --metrics-hold SECONDS  keep serving metrics after the run ends\n"
 "  -T, --threshold US      only faults taking at least US microseconds\n"
 "      --vcpu N            only faults of vCPU N\n"
 "\n"
@@ -288,8 +288,8 @@ static int check_mode(struct params *p, char *err, int errlen)
 		return -1;
 	}
 	if (p->metrics_hold_s > 0 && !p->metrics_addr) {
-		msg_set(err, errlen, "--metrics-hold keeps the --metrics server "
-			"up; give --metrics ADDR:PORT");
+		msg_set(err, errlen, "--metrics-hold keeps the --metrics "
+			"server up; give --metrics ADDR:PORT");
 		return -1;
 	}
 	return 0;

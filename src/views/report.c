@@ -15,7 +15,7 @@ static const struct view_ops *const all_views[] = {
 	&view_summary,
 	&view_folded,
 	&view_svg,
-	&view_metrics,		/* last: it may hold the run open at the end */
+	&view_metrics,		/* last: it may hold the run open */
 };
 
 #define NR_VIEWS	(sizeof(all_views) / sizeof(all_views[0]))

@@ -90,12 +90,13 @@ static void check_histograms(const char *text)
 		le = strstr(line, "le=\"");
 		if (*line == '#' || !brace || !le || le > strchr(line, '\n'))
 			continue;
-		snprintf(labels, sizeof(labels), "%.*s", (int)(le - line), line);
+		snprintf(labels, sizeof(labels), "%.*s", (int)(le - line),
+			 line);
 		v = strtoull(strstr(le, "} ") + 2, NULL, 10);
 		if (!strcmp(labels, prev_labels) && v < prev)
 			tl_fail("bucket falls: %.80s", line);
 		if (!strncmp(le, "le=\"+Inf\"", 9)) {
-			/* NAME_bucket{LABELS,le="+Inf"} -> NAME_count{LABELS} */
+			/* NAME_bucket{L,le="+Inf"} V -> NAME_count{L} V */
 			snprintf(name, sizeof(name), "%.*s",
 				 (int)(strstr(line, "_bucket{") - line), line);
 			snprintf(want, sizeof(want), "%s_count{%.*s} %llu\n",
@@ -300,7 +301,8 @@ TEST(http_serves_metrics_openmetrics_and_404)
 	resp = http(port, "GET /metrics HTTP/1.1\r\nHost: x\r\nAccept: "
 		    "application/openmetrics-text;version=1.0.0,text/plain;"
 		    "q=0.5\r\n\r\n");
-	CHECK(resp && strstr(resp, "Content-Type: application/openmetrics-text"));
+	CHECK(resp && strstr(resp, "Content-Type: "
+			     "application/openmetrics-text"));
 	/* OpenMetrics names a counter family without _total */
 	CHECK(resp && strstr(resp, "# TYPE kvmmmu_faults counter\n"
 			     "kvmmmu_faults_total{"));
