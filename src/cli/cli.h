@@ -32,7 +32,18 @@ struct run {
 	struct memslot_probe *memslot;
 	const char *strategy;
 	int pid;
+	const char *record_dir;		/* --record DIR, or a temporary one */
+	char *record_tmp;		/* for --record FILE.dat, to remove */
 };
+
+/*
+ * --record: set run->record_dir; for FILE.dat a temporary directory next
+ * to FILE that record_dat_finish() turns into FILE and removes. Prints why
+ * not and returns 1 on failure.
+ */
+int record_dat_begin(struct run *run);
+int record_dat_finish(struct run *run);
+void record_dat_cleanup(struct run *run);
 
 /* Print "kvmmmu-graph: MESSAGE" on stderr and return @code. */
 int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -45,6 +56,9 @@ int open_report(struct run *run);
 int open_capture(struct run *run, const char *dir,
 		 struct tracefs_instance *inst, enum fault_vendor vendor,
 		 bool events_only);
+/* A trace.dat file to replay (trace-cmd's or ours). */
+int open_dat_capture(struct run *run, const char *path,
+		     enum fault_vendor vendor, bool events_only);
 /* Lost events and pages read so far, to the views that show them live. */
 void progress_report(struct run *run);
 int finish_report(struct run *run);

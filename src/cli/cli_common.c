@@ -93,20 +93,24 @@ struct profile *load_profile(const char *name)
 static void thread_info(int tid, char *comm, int *tgid, void *ctx)
 {
 	struct run *run = ctx;
+	const char *saved;
 
-	thread_names_get(run->names, tid, comm, FAULT_COMM_LEN, tgid);
+	if (!thread_names_get(run->names, tid, comm, FAULT_COMM_LEN, tgid) &&
+	    run->capture && (saved = capture_comm(run->capture, tid)))
+		snprintf(comm, FAULT_COMM_LEN, "%s", saved);
 	if (!*tgid && run->pid > 0)
 		*tgid = run->pid;	/* only the target's threads are traced */
 }
 
-int open_capture(struct run *run, const char *dir,
-			struct tracefs_instance *inst, enum fault_vendor vendor,
-			bool events_only)
+static int open_any_capture(struct run *run, const char *dir,
+			    const char *dat, struct tracefs_instance *inst,
+			    enum fault_vendor vendor, bool events_only)
 {
 	struct capture_config cfg = {
 		.dir = dir,
+		.dat_path = dat,
 		.instance = inst,
-		.record_dir = dir ? NULL : run->p->record_dir,
+		.record_dir = dir ? NULL : run->record_dir,
 		.builder = {
 			.prof = run->prof,
 			.syms = run->syms,
@@ -126,6 +130,19 @@ int open_capture(struct run *run, const char *dir,
 	return 0;
 }
 
+int open_capture(struct run *run, const char *dir,
+		 struct tracefs_instance *inst, enum fault_vendor vendor,
+		 bool events_only)
+{
+	return open_any_capture(run, dir, NULL, inst, vendor, events_only);
+}
+
+int open_dat_capture(struct run *run, const char *path,
+		     enum fault_vendor vendor, bool events_only)
+{
+	return open_any_capture(run, NULL, path, NULL, vendor, events_only);
+}
+
 int open_report(struct run *run)
 {
 	const struct params *p = run->p;
@@ -140,6 +157,8 @@ int open_report(struct run *run)
 		.folded_path = p->folded_path,
 		.svg_path = p->svg_path,
 		.flame_group = p->folded_by,
+		.chrome_path = p->chrome_path,
+		.chrome_max_bytes = p->chrome_max_bytes,
 		.metrics_addr = p->metrics_addr,
 		.metrics_file = p->metrics_file,
 		.metrics_hold_s = p->metrics_hold_s,
@@ -210,6 +229,7 @@ int finish_report(struct run *run)
 
 void run_free(struct run *run)
 {
+	record_dat_cleanup(run);
 	capture_close(run->capture);
 	report_free(run->report);
 	symbols_free(run->syms);

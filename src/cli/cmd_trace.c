@@ -204,12 +204,12 @@ static int live_capture(struct run *run, enum capture_strategy strategy)
 	char err[512];
 	int r;
 
-	if (run->p->record_dir &&
-	    recording_begin(run->p->record_dir, tracefs_tracing_dir(),
+	if (run->record_dir &&
+	    recording_begin(run->record_dir, tracefs_tracing_dir(),
 			    vendor_of_host(NULL, 0), err, sizeof(err)))
 		return fail(1, "%s", err);
-	if (run->p->record_dir)
-		recording_write_note(run->p->record_dir, "strategy",
+	if (run->record_dir)
+		recording_write_note(run->record_dir, "strategy",
 				     run->strategy);
 	if (open_capture(run, NULL, tracing_session_instance(run->session),
 			 vendor_of_host(NULL, 0), events_only))
@@ -239,10 +239,12 @@ static int live_capture(struct run *run, enum capture_strategy strategy)
 	thread_names_load_saved(run->names, tracefs_tracing_dir());
 	if (capture_pump(run->capture, UINT64_MAX) < 0)
 		return fail(1, "reading the trace failed");
-	if (run->p->record_dir &&
-	    recording_finish(run->p->record_dir, tracefs_tracing_dir(),
+	if (run->record_dir &&
+	    recording_finish(run->record_dir, tracefs_tracing_dir(),
 			     run->syms, err, sizeof(err)))
 		return fail(1, "%s", err);
+	if (record_dat_finish(run))
+		return 1;
 	r = finish_report(run);
 	if (!r && why == STOP_EXITED && run->p->mode == MODE_TRACE_PID)
 		r = fail(EXIT_VM_GONE, "VM process %d exited during the trace",
@@ -275,6 +277,8 @@ int cmd_trace(const struct params *p)
 		ret = prepare_target(p, &run.pid);
 	if (!ret)
 		ret = open_report(&run);
+	if (!ret)
+		ret = record_dat_begin(&run);
 	if (!ret)
 		create_memslot_probe(&run);
 	if (!ret)

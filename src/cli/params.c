@@ -16,7 +16,7 @@
 enum long_only {
 	OPT_SUMMARY_ONLY = 256, OPT_TREE, OPT_JSON, OPT_VCPU, OPT_PROFILE,
 	OPT_STRATEGY, OPT_FORCE, OPT_INPUT, OPT_FOLDED, OPT_FOLDED_BY,
-	OPT_SVG, OPT_TOP, OPT_VENDOR, OPT_RECORD, OPT_NO_MEMSLOT,
+	OPT_SVG, OPT_CHROME, OPT_CHROME_MAX_MB, OPT_TOP, OPT_VENDOR, OPT_RECORD, OPT_NO_MEMSLOT,
 	OPT_METRICS, OPT_METRICS_FILE, OPT_METRICS_HOLD,
 };
 
@@ -36,6 +36,8 @@ static const struct option long_options[] = {
 	{ "folded",	  required_argument, NULL, OPT_FOLDED },
 	{ "folded-by",	  required_argument, NULL, OPT_FOLDED_BY },
 	{ "svg",	  required_argument, NULL, OPT_SVG },
+	{ "chrome-trace", required_argument, NULL, OPT_CHROME },
+	{ "chrome-trace-max-mb", required_argument, NULL, OPT_CHROME_MAX_MB },
 	{ "top",	  required_argument, NULL, OPT_TOP },
 	{ "vendor",	  required_argument, NULL, OPT_VENDOR },
 	{ "record",	  required_argument, NULL, OPT_RECORD },
@@ -62,7 +64,8 @@ void params_usage(FILE *out)
 "Target:\n"
 "  -p, --vm PID            trace all threads of VM process PID\n"
 "  -- COMMAND [ARGS...]    start COMMAND and trace it from its start\n"
-"      --input DIR         read a recording (per_cpu/cpuN/trace_pipe_raw...)\n"
+"      --input DIR|FILE.dat  read a recording directory, or a trace.dat\n"
+"                          (also one made by trace-cmd record)\n"
 "  check                   report what this host supports and exit\n"
 "\n"
 "Views:\n"
@@ -72,6 +75,8 @@ void params_usage(FILE *out)
 "      --folded FILE       folded stacks (self time, ns) for flame graphs\n"
 "      --folded-by KEY     prefix stacks with the fault 'type' or 'vcpu'\n"
 "      --svg FILE          write an interactive SVG flame graph\n"
+"      --chrome-trace FILE write a Chrome/Perfetto trace (Trace Event JSON)\n"
+"      --chrome-trace-max-mb N  split it into files of about N MB\n"
 "      --top N             show the N slowest faults' trees (default 5)\n"
 "      --metrics ADDR:PORT  serve Prometheus metrics (IPv4:PORT, [IPv6]:PORT)\n"
 "      --metrics-file FILE  rewrite FILE with the metrics every second\n"
@@ -85,7 +90,8 @@ void params_usage(FILE *out)
 "      --profile NAME      profile name or file (default kvm-x86)\n"
 "      --strategy NAME     global, instance or events-only (default: probe)\n"
 "      --force             use the top-level instance even if it is busy\n"
-"      --record DIR        also save the raw capture in DIR (for --input)\n"
+"      --record DIR|FILE.dat  also save the raw capture (for --input):\n"
+"                          a directory, or a trace.dat for trace-cmd\n"
 "      --no-memslot        no memslot/HVA kprobe (MEM_SLOTID and HVA stay -)\n"
 "      --vendor amd|intel  how to read error codes of a recording\n"
 "  -h, --help              this text\n"
@@ -152,6 +158,7 @@ static int parse_group_by(const char *arg, enum flame_group *out)
 /* Options that take a number or a keyword. Return 0, -1 bad, 1 unknown. */
 static int parse_valued(struct params *p, int opt, const char *arg)
 {
+	double d;
 	long v;
 
 	switch (opt) {
@@ -178,6 +185,11 @@ static int parse_valued(struct params *p, int opt, const char *arg)
 		if (parse_long(arg, 64, 16 * 1024 * 1024, &v))
 			return -1;
 		p->buffer_kb = (unsigned int)v;
+		return 0;
+	case OPT_CHROME_MAX_MB:
+		if (parse_double(arg, &d) || !(d >= 0.001 && d <= 1048576))
+			return -1;
+		p->chrome_max_bytes = (uint64_t)(d * 1048576.0);
 		return 0;
 	case OPT_TOP:
 		if (parse_long(arg, 0, 1000, &v))
@@ -211,6 +223,7 @@ static int parse_simple(struct params *p, int opt, const char *arg)
 	case OPT_PROFILE:	p->profile = arg; break;
 	case OPT_FOLDED:	p->folded_path = arg; break;
 	case OPT_SVG:		p->svg_path = arg; break;
+	case OPT_CHROME:	p->chrome_path = arg; break;
 	case OPT_RECORD:	p->record_dir = arg; break;
 	case OPT_NO_MEMSLOT:	p->no_memslot = true; break;
 	case OPT_METRICS_FILE:	p->metrics_file = arg; break;
@@ -278,9 +291,9 @@ static int check_mode(struct params *p, char *err, int errlen)
 			"each other");
 		return -1;
 	}
-	if (p->record_dir && p->input_dir) {
-		msg_set(err, errlen, "--record saves a live capture; it cannot "
-			"be used with --input");
+	if (p->record_dir && p->input_dir && !params_record_dat(p)) {
+		msg_set(err, errlen, "--record DIR saves a live capture; with "
+			"--input only --record FILE.dat (a conversion) works");
 		return -1;
 	}
 	if (p->json && p->tree) {
@@ -293,6 +306,13 @@ static int check_mode(struct params *p, char *err, int errlen)
 		return -1;
 	}
 	return 0;
+}
+
+bool params_record_dat(const struct params *p)
+{
+	size_t len = p->record_dir ? strlen(p->record_dir) : 0;
+
+	return len > 4 && !strcmp(p->record_dir + len - 4, ".dat");
 }
 
 int params_parse(struct params *p, int argc, char **argv, char *err,

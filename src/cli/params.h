@@ -26,7 +26,7 @@ struct params {
 	enum run_mode mode;
 	int pid;
 	char **cmd_argv;
-	const char *input_dir;
+	const char *input_dir;		/* --input: a directory or a trace.dat */
 	double duration_s;		/* 0 = until Ctrl-C / exit */
 	bool summary_only;
 	bool tree;
@@ -41,6 +41,8 @@ struct params {
 	const char *folded_path;
 	enum flame_group folded_by;
 	const char *svg_path;
+	const char *chrome_path;	/* --chrome-trace FILE */
+	uint64_t chrome_max_bytes;	/* --chrome-trace-max-mb, 0 = no split */
 	int top_n;
 	enum fault_vendor vendor;	/* --vendor: override for replays */
 	const char *record_dir;		/* --record: save the raw capture */
@@ -60,5 +62,8 @@ int params_parse(struct params *p, int argc, char **argv, char *err,
 		 int errlen);
 
 void params_usage(FILE *out);
+
+/* Does --record name a trace.dat file (FILE.dat) rather than a directory? */
+bool params_record_dat(const struct params *p);
 
 #endif /* KVMMMU_PARAMS_H */

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <traceevent/event-parse.h>
+
 #include "hashtab.h"
 #include "symbols.h"
 
@@ -29,6 +31,7 @@ struct symbols {
 	uint32_t *dense_name;	/* dense index -> pool offset */
 	uint32_t nr_dense, cap_dense;
 	struct hashtab cache;		/* address -> dense index */
+	struct tep_handle *tep;		/* kallsyms of a trace.dat, or NULL */
 };
 
 struct symbols *symbols_new(void)
@@ -173,9 +176,48 @@ static struct ksym *find_containing(struct symbols *syms, uint64_t addr)
 	return lo ? &syms->ksyms[lo - 1] : NULL;
 }
 
+void symbols_use_tep(struct symbols *syms, struct tep_handle *tep)
+{
+	syms->tep = tep;
+}
+
+/* Insert a symbol in address order (symbols from a trace.dat's tep). */
+static struct ksym *insert_ksym(struct symbols *syms, uint64_t addr,
+				const char *name)
+{
+	struct ksym *k = find_containing(syms, addr), tmp;
+	size_t at;
+
+	if (k && k->addr == addr)
+		return k;
+	at = k ? (size_t)(k - syms->ksyms) + 1 : 0;	/* before add moves it */
+	if (add_ksym(syms, addr, name, strlen(name)))
+		return NULL;
+	tmp = syms->ksyms[syms->nr_ksyms - 1];
+	memmove(&syms->ksyms[at + 1], &syms->ksyms[at],
+		(syms->nr_ksyms - 1 - at) * sizeof(tmp));
+	syms->ksyms[at] = tmp;
+	return &syms->ksyms[at];
+}
+
+/* The function containing @addr, from kallsyms or else the tep's. */
+static struct ksym *lookup(struct symbols *syms, uint64_t addr)
+{
+	unsigned long long start;
+	unsigned long size;
+	const char *name;
+
+	if (!syms->tep)
+		return find_containing(syms, addr);
+	/* 1 when found */
+	if (tep_find_function_info(syms->tep, addr, &name, &start, &size) != 1)
+		return NULL;
+	return insert_ksym(syms, start, name);
+}
+
 static uint32_t resolve_uncached(struct symbols *syms, uint64_t addr)
 {
-	struct ksym *k = find_containing(syms, addr);
+	struct ksym *k = lookup(syms, addr);
 	char hex[32];
 	int64_t off;
 

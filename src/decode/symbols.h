@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 struct symbols;
+struct tep_handle;
 
 struct symbols *symbols_new(void);
 void symbols_free(struct symbols *syms);
@@ -24,6 +25,12 @@ void symbols_free(struct symbols *syms);
  * Return: number of symbols loaded, or a negative errno.
  */
 int symbols_load_kallsyms(struct symbols *syms, const char *path);
+
+/*
+ * Resolve addresses through @tep's function map (the kallsyms a trace.dat
+ * carries) instead of loaded kallsyms. @tep must outlive @syms' lookups.
+ */
+void symbols_use_tep(struct symbols *syms, struct tep_handle *tep);
 
 /**
  * symbols_resolve() - dense index of the function containing @addr

@@ -17,10 +17,14 @@
 #include "trace_events.h"
 #include "trace_formats.h"
 #include "trace_stream.h"
+#include "tracedat.h"
 
 struct capture {
-	struct tep_handle *tep;
-	struct trace_stream *stream;
+	struct tep_handle *tep;		/* owned unless it is the trace.dat's */
+	struct trace_stream *stream;	/* a recording or live tracefs, or */
+	struct tracedat *dat;		/* a trace.dat file */
+	uint64_t dat_lost;		/* events the trace.dat says were lost */
+	bool events_only;		/* the builder's setting */
 	struct event_decoder *dec;
 	struct symbols *syms;
 	struct fault_builder *builder;
@@ -85,6 +89,30 @@ static int open_stream(struct capture *c, struct capture_config *cfg,
 	return 0;
 }
 
+/* A trace.dat brings its formats and kallsyms; the builder resolves
+ * function addresses through them. */
+static int open_dat(struct capture *c, struct capture_config *cfg,
+		    char *err, size_t errlen)
+{
+	c->dat = tracedat_open(cfg->dat_path, err, errlen);
+	if (!c->dat)
+		return -EINVAL;
+	symbols_use_tep(c->syms, tracedat_tep(c->dat));
+	return 0;
+}
+
+/*
+ * What a trace.dat says about itself: the vendor (kvm_exit's isa) unless
+ * the caller knows it, and events-only when no function_graph ran.
+ */
+static void dat_settings(struct capture *c, struct capture_config *cfg)
+{
+	if (cfg->builder.vendor == FAULT_VENDOR_UNKNOWN)
+		cfg->builder.vendor = tracedat_vendor(c->dat);
+	if (!tracedat_has_funcgraph(c->dat))
+		cfg->builder.events_only = true;
+}
+
 struct capture *capture_open(struct capture_config *cfg, char *err,
 			     size_t errlen)
 {
@@ -95,9 +123,16 @@ struct capture *capture_open(struct capture_config *cfg, char *err,
 		return NULL;
 	}
 	c->syms = cfg->builder.syms;
-	c->tep = load_formats(cfg->dir, err, errlen);
-	if (!c->tep || load_symbols(c, cfg->dir, err, errlen))
-		goto fail;
+	if (cfg->dat_path) {
+		if (open_dat(c, cfg, err, errlen))
+			goto fail;
+	} else {
+		c->tep = load_formats(cfg->dir, err, errlen);
+		if (!c->tep || load_symbols(c, cfg->dir, err, errlen))
+			goto fail;
+	}
+	if (c->dat)
+		c->tep = tracedat_tep(c->dat);
 	c->dec = event_decoder_new(c->tep);
 	if (!c->dec) {
 		snprintf(err, errlen, "out of memory");
@@ -108,8 +143,11 @@ struct capture *capture_open(struct capture_config *cfg, char *err,
 			 "is the kvm module loaded?");
 		goto fail;
 	}
-	if (open_stream(c, cfg, err, errlen))
+	if (c->dat)
+		dat_settings(c, cfg);
+	else if (open_stream(c, cfg, err, errlen))
 		goto fail;
+	c->events_only = cfg->builder.events_only;
 	c->builder = fault_builder_new(&cfg->builder);
 	if (!c->builder) {
 		snprintf(err, errlen, "out of memory");
@@ -128,8 +166,9 @@ void capture_close(struct capture *c)
 	fault_builder_free(c->builder);
 	trace_stream_close(c->stream);
 	event_decoder_free(c->dec);
-	if (c->tep)
+	if (c->tep && !c->dat)
 		tep_free(c->tep);
+	tracedat_close(c->dat);
 	free(c);
 }
 
@@ -139,25 +178,67 @@ bool capture_has_funcgraph(const struct capture *c)
 	       event_decoder_has(c->dec, REC_FG_EXIT);
 }
 
+/* Decode one event and feed it to the builder: 1, 0 if undecodable. */
+static int feed(struct capture *c, const void *data, unsigned int size,
+		int cpu, uint64_t ts, bool missed)
+{
+	struct trace_record rec;
+	int r;
+
+	if (event_decode(c->dec, data, size, &rec) < 0) {
+		c->decode_errors++;
+		return 0;
+	}
+	rec.cpu = cpu;
+	rec.ts = ts;
+	r = fault_builder_feed(c->builder, &rec, missed);
+	return r < 0 ? r : 1;
+}
+
+struct dat_pump {
+	struct capture *c;
+	int64_t n;
+};
+
+static int feed_dat(const struct tracedat_record *r, void *ctx)
+{
+	struct dat_pump *dp = ctx;
+	int ret;
+
+	if (r->missed)	/* -1: some, number unknown: count one */
+		dp->c->dat_lost += r->missed > 0 ? (uint64_t)r->missed : 1;
+	if (r->size < 0)
+		return -EBADMSG;
+	ret = feed(dp->c, r->data, (unsigned int)r->size, r->cpu, r->ts,
+		   r->missed != 0);
+	if (ret < 0)
+		return ret;
+	dp->n += ret;
+	return 0;
+}
+
+static int64_t pump_dat(struct capture *c)
+{
+	struct dat_pump dp = { .c = c };
+	int r = tracedat_iterate(c->dat, feed_dat, &dp);
+
+	return r < 0 ? r : dp.n;
+}
+
 int64_t capture_pump(struct capture *c, uint64_t horizon)
 {
 	struct stream_event ev;
-	struct trace_record rec;
 	int64_t n = 0;
 	int r;
 
+	if (c->dat)
+		return pump_dat(c);
 	trace_stream_rearm(c->stream);
 	while ((r = trace_stream_next(c->stream, horizon, &ev)) == 1) {
-		if (event_decode(c->dec, ev.data, ev.size, &rec) < 0) {
-			c->decode_errors++;
-			continue;
-		}
-		rec.cpu = ev.cpu;
-		rec.ts = ev.ts;
-		r = fault_builder_feed(c->builder, &rec, ev.missed);
+		r = feed(c, ev.data, ev.size, ev.cpu, ev.ts, ev.missed);
 		if (r < 0)
 			return r;
-		n++;
+		n += r;
 	}
 	return r < 0 ? r : n;
 }
@@ -169,12 +250,22 @@ void capture_finish(struct capture *c)
 
 uint64_t capture_lost_events(const struct capture *c)
 {
-	return trace_stream_lost(c->stream);
+	return c->dat ? c->dat_lost : trace_stream_lost(c->stream);
 }
 
 uint64_t capture_pages(const struct capture *c)
 {
-	return trace_stream_pages(c->stream);
+	return c->dat ? 0 : trace_stream_pages(c->stream);
+}
+
+bool capture_events_only(const struct capture *c)
+{
+	return c->events_only;
+}
+
+const char *capture_comm(const struct capture *c, int pid)
+{
+	return c->dat ? tracedat_comm(c->dat, pid) : NULL;
 }
 
 uint64_t capture_decode_errors(const struct capture *c)

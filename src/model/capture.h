@@ -4,7 +4,7 @@
  *
  * A capture owns the event formats (tep), the per-CPU stream, the payload
  * decoder, the symbol table and the fault builder.  It reads either a
- * live tracefs instance or a recording directory.
+ * live tracefs instance, a recording directory or a trace.dat file.
  */
 #ifndef KVMMMU_CAPTURE_H
 #define KVMMMU_CAPTURE_H
@@ -21,6 +21,8 @@ struct capture;
 /**
  * struct capture_config - what to open and how to build faults
  * @dir:	recording directory, NULL for the live tracefs
+ * @dat_path:	a trace.dat file to read instead (then @dir, @instance
+ *		and @record_dir are not used)
  * @instance:	live instance to read (NULL = top level)
  * @record_dir: also copy every raw page read into this recording
  * @builder:	builder settings; the capture loads kallsyms (of the
@@ -28,6 +30,7 @@ struct capture;
  */
 struct capture_config {
 	const char *dir;
+	const char *dat_path;
 	struct tracefs_instance *instance;
 	const char *record_dir;
 	struct builder_config builder;
@@ -57,6 +60,10 @@ void capture_finish(struct capture *c);
 
 uint64_t capture_lost_events(const struct capture *c);
 uint64_t capture_pages(const struct capture *c);
+/* Are faults built from events only (no function_graph)? */
+bool capture_events_only(const struct capture *c);
+/* The command name a trace.dat saved for @pid, or NULL. */
+const char *capture_comm(const struct capture *c, int pid);
 /* Records whose payload could not be decoded. */
 uint64_t capture_decode_errors(const struct capture *c);
 const struct builder_stats *capture_builder_stats(const struct capture *c);

@@ -15,6 +15,7 @@ static const struct view_ops *const all_views[] = {
 	&view_summary,
 	&view_folded,
 	&view_svg,
+	&view_chrome,
 	&view_metrics,		/* last: it may hold the run open */
 };
 

@@ -36,6 +36,8 @@ struct symbols;
  * @folded_path:	folded stacks file, or NULL
  * @svg_path:		SVG flame graph file, or NULL
  * @flame_group:	first frame of folded stacks / SVG
+ * @chrome_path:	Trace Event Format file (--chrome-trace), or NULL
+ * @chrome_max_bytes:	split it into files of about this size, 0 = never
  * @metrics_addr:	serve metrics over HTTP on "IPv4:PORT" / "[IPv6]:PORT",
  *			or NULL
  * @metrics_file:	rewrite this metrics file every second, or NULL
@@ -56,6 +58,8 @@ struct view_options {
 	const char *folded_path;
 	const char *svg_path;
 	enum flame_group flame_group;
+	const char *chrome_path;
+	uint64_t chrome_max_bytes;
 	const char *metrics_addr;
 	const char *metrics_file;
 	double metrics_hold_s;
@@ -91,6 +95,7 @@ extern const struct view_ops view_json;
 extern const struct view_ops view_summary;
 extern const struct view_ops view_folded;
 extern const struct view_ops view_svg;
+extern const struct view_ops view_chrome;
 extern const struct view_ops view_metrics;
 
 /* Open @path for writing ("we"); NULL with @err set. */
@@ -101,6 +106,13 @@ FILE *view_open_file(const char *path, char *err, size_t errlen);
  * when a write or the close failed.
  */
 int view_close_file(FILE *f, const char *path, char *err, size_t errlen);
+
+/*
+ * @s as a JSON string: quotes, backslashes and control characters are
+ * escaped, and bytes that are not valid UTF-8 become \u00XX (as Latin-1),
+ * so the output is always valid JSON.
+ */
+void view_json_string(FILE *out, const char *s);
 
 /* "Write+Present", "Read+Reserved(MMIO)", ...: the ERROR_TYPE column. */
 const char *view_error_type(const struct fault *f, char *buf, size_t len);

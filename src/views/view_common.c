@@ -46,3 +46,37 @@ const char *view_error_type(const struct fault *f, char *buf, size_t len)
 		snprintf(buf, len, "?");
 	return buf;
 }
+
+/* Length of the valid UTF-8 sequence at @s, 0 if it is not one. */
+static int utf8_len(const unsigned char *s)
+{
+	int n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 :
+	    s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+void view_json_string(FILE *out, const char *s)
+{
+	const unsigned char *c = (const unsigned char *)s;
+	int n;
+
+	fputc('"', out);
+	while (*c) {
+		n = utf8_len(c);
+		if (*c == '"' || *c == '\\')
+			fprintf(out, "\\%c", *c);
+		else if (*c < 0x20 || !n)
+			fprintf(out, "\\u%04x", *c);
+		else
+			fwrite(c, 1, (size_t)n, out);
+		c += n ? n : 1;
+	}
+	fputc('"', out);
+}

@@ -53,20 +53,6 @@ static void hex_or_null(FILE *out, const char *key, uint64_t v)
 		fprintf(out, ",\"%s\":\"0x%" PRIx64 "\"", key, v);
 }
 
-static void put_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", *s);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 static void put_phases(const struct json *j, const struct fault *f)
 {
 	unsigned int nr = profile_nr_phases(j->o->prof), i, n = 0;
@@ -92,7 +78,7 @@ static void put_fault(const struct json *j, const struct fault *f)
 
 	fprintf(o, "{\"ts_ns\":%" PRIu64 ",\"cpu\":%d,\"pid\":%d,\"tid\":%d,"
 		"\"comm\":", f->ts_ns, f->cpu, f->pid, f->tid);
-	put_string(o, f->comm);
+	view_json_string(o, f->comm);
 	if (f->vcpu < 0)
 		fputs(",\"vcpu\":null", o);
 	else

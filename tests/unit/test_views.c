@@ -224,6 +224,18 @@ TEST(a_full_output_device_is_an_error)
 	fclose(full);
 }
 
+TEST(json_strings_stay_valid)
+{
+	struct out out;
+
+	out.f = open_memstream(&out.buf, &out.len);
+	view_json_string(out.f, "a\"b\\c\n\xff\xc3\xa9\xe2\x82");
+	fclose(out.f);
+	/* quote, backslash, control, stray byte, valid é, cut sequence */
+	CHECK_STR(out.buf, "\"a\\\"b\\\\c\\u000a\\u00ff\xc3\xa9\\u00e2\\u0082\"");
+	free(out.buf);
+}
+
 int main(void)
 {
 	char err[256];
@@ -242,6 +254,7 @@ int main(void)
 	RUN(filters_count_what_they_leave_out);
 	RUN(output_files_are_opened_before_any_fault);
 	RUN(a_full_output_device_is_an_error);
+	RUN(json_strings_stay_valid);
 	profile_free(prof);
 	symbols_free(syms);
 	return TESTS_DONE();
