@@ -124,6 +124,29 @@ fi
 kill "$holder"
 wait "$holder" 2>/dev/null
 
+# ---- a live trace on this host, when it can trace ----
+if [ "$(id -u)" -ne 0 ] || [ ! -e /dev/kvm ] || [ ! -d /sys/kernel/tracing/events/kvm ]; then
+	skip metrics_live "needs root, /dev/kvm and kvm tracepoints"
+else
+	"$G" --summary-only --metrics-file "$tmp/live.prom" -- \
+		"$builddir/kvmmmu-faultgen" --pages 16 --pages2 4 --mmio 2 \
+		--json /dev/null >"$tmp/live.out" 2>"$tmp/live.err"
+	rc=$?
+	want=$(summary_faults "$tmp/live.out")
+	got=$(metric_sum kvmmmu_faults_total "$tmp/live.prom")
+	note "live: kvmmmu_faults_total $got, summary $want"
+	if [ "$rc" -ne 0 ]; then
+		fail metrics_live "exit $rc: $(head -c 300 "$tmp/live.err")"
+	elif [ -z "$want" ] || [ "$got" != "$want" ] ||
+	     ! grep -q '^kvmmmu_run_finished 1$' "$tmp/live.prom"; then
+		fail metrics_live "kvmmmu_faults_total $got, summary '$want'"
+	elif [ "$have_promtool" = 1 ] && ! promtool check metrics <"$tmp/live.prom" >/dev/null 2>&1; then
+		fail metrics_live "promtool: $(promtool check metrics <"$tmp/live.prom" 2>&1 | head -c 300)"
+	else
+		pass metrics_live
+	fi
+fi
+
 # ---- a real Prometheus scrapes a replay ----
 if ! command -v prometheus >/dev/null; then
 	skip prometheus_scrape "prometheus not installed (Debian package prometheus)"
