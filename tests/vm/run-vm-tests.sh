@@ -101,6 +101,9 @@ json_num() {
 isnum() { case "${1:-x}" in ''|*[!0-9-]*) return 1 ;; esac; }
 
 
+# shellcheck source=tests/vm/interop-checks.sh
+. "$here/interop-checks.sh"
+
 # profiler_checks KERNEL: kvmmmu-graph itself in the guest, every strategy
 # the kernel allows, checked against faultgen's KVM counters.
 profiler_checks() {
@@ -173,6 +176,7 @@ profiler_checks() {
 			"rc $(cat "$d/rc" 2>/dev/null): $(grep DIFF "$d/oracle.txt" 2>/dev/null | tr '\n' ' ')"
 	fi
 	svg_checks "$k" "$out"
+	interop_checks "$k" "$out"
 	d=$out/signals
 	if [ "$(cat "$d/INT.rc" 2>/dev/null)" = 0 ] && grep -q Summary "$d/INT.out"; then
 		pass "$k: SIGINT ends a run with its summary (status 0)"

@@ -130,6 +130,9 @@ echo $? >"$R/signals/next.rc"
 kill "$fpid"
 wait "$fpid" 2>/dev/null
 
+# trace.dat in and out, Chrome trace (tests/vm/scenarios/interop.sh)
+[ -f /tests/vm/scenarios/interop.sh ] && . /tests/vm/scenarios/interop.sh
+
 tracefs_state >"$R/tracefs-after.txt"
 
 # The tracefs session unit tests need function_graph: run them here too.
