@@ -8,8 +8,9 @@ BUILD="build-essential autoconf automake libtool pkg-config
 # the QEMU test host: qemu, busybox for the initramfs, trace-cmd to compare,
 # cpio/xz/kmod to pack the initramfs and unpack Debian's modules
 VM="qemu-system-x86 busybox-static trace-cmd cpio xz-utils kmod file"
-# tests: python3 reads JSON, chromium renders the SVG flame graph
-TESTS="python3 chromium"
+# tests: python3 reads JSON, chromium renders the SVG flame graph,
+# prometheus (with promtool) scrapes and checks --metrics, curl asks it
+TESTS="python3 chromium prometheus curl"
 missing=
 for p in $BUILD $VM $TESTS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

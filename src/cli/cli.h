@@ -64,6 +64,8 @@ int replay_input(struct run *run, const char *input);
 /* A trace.dat file to replay (trace-cmd's or ours). */
 int open_dat_capture(struct run *run, const char *path,
 		     enum fault_vendor vendor, bool events_only);
+/* Lost events and pages read so far, to the views that show them live. */
+void progress_report(struct run *run);
 int finish_report(struct run *run);
 void run_free(struct run *run);
 

@@ -160,6 +160,9 @@ int open_report(struct run *run)
 		.chrome_path = p->chrome_path,
 		.prefault_path = p->prefault_path,
 		.chrome_max_bytes = p->chrome_max_bytes,
+		.metrics_addr = p->metrics_addr,
+		.metrics_file = p->metrics_file,
+		.metrics_hold_s = p->metrics_hold_s,
 	};
 	struct report_filter filter = {
 		.vcpu = p->vcpu,
@@ -191,20 +194,34 @@ static unsigned int missing_items(const struct run *run, const char **out,
 	return n;
 }
 
+/* The capture's counters so far. */
+static void capture_facts(const struct run *run, struct run_info *ri)
+{
+	ri->strategy = run->strategy;
+	ri->lost_events = capture_lost_events(run->capture);
+	ri->pages = capture_pages(run->capture);
+	ri->decode_errors = capture_decode_errors(run->capture);
+	ri->unmatched_exits = capture_builder_stats(run->capture)->unmatched;
+}
+
+void progress_report(struct run *run)
+{
+	struct run_info ri = { 0 };
+
+	capture_facts(run, &ri);
+	report_progress(run->report, &ri);
+}
+
 int finish_report(struct run *run)
 {
 	const char *missing[128];
 	struct run_info ri = {
-		.strategy = run->strategy,
 		.missing = missing,
 	};
 	char err[512];
 
 	capture_finish(run->capture);
-	ri.lost_events = capture_lost_events(run->capture);
-	ri.pages = capture_pages(run->capture);
-	ri.decode_errors = capture_decode_errors(run->capture);
-	ri.unmatched_exits = capture_builder_stats(run->capture)->unmatched;
+	capture_facts(run, &ri);
 	ri.nr_missing = missing_items(run, missing, 128);
 	if (report_finish(run->report, &ri, err, sizeof(err)))
 		return fail(1, "%s", err);

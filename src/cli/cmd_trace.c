@@ -149,6 +149,7 @@ static enum stop_reason trace_loop(struct run *run)
 			fail(1, "reading the trace failed: %s", strerror(-n));
 			return STOP_ERROR;
 		}
+		progress_report(run);
 		if (stop_signal)
 			return STOP_SIGNAL;
 		if (end && now_mono_ns() >= end)

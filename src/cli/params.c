@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics_server.h"
 #include "msg.h"
 #include "params.h"
 
@@ -16,6 +17,7 @@ enum long_only {
 	OPT_SUMMARY_ONLY = 256, OPT_TREE, OPT_JSON, OPT_VCPU, OPT_PROFILE,
 	OPT_STRATEGY, OPT_FORCE, OPT_INPUT, OPT_FOLDED, OPT_FOLDED_BY,
 	OPT_SVG, OPT_PREFAULT, OPT_CHROME, OPT_CHROME_MAX_MB, OPT_TOP, OPT_VENDOR, OPT_RECORD, OPT_NO_MEMSLOT,
+	OPT_METRICS, OPT_METRICS_FILE, OPT_METRICS_HOLD,
 };
 
 static const struct option long_options[] = {
@@ -41,6 +43,9 @@ static const struct option long_options[] = {
 	{ "vendor",	  required_argument, NULL, OPT_VENDOR },
 	{ "record",	  required_argument, NULL, OPT_RECORD },
 	{ "no-memslot",	  no_argument,	     NULL, OPT_NO_MEMSLOT },
+	{ "metrics",	  required_argument, NULL, OPT_METRICS },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
+	{ "metrics-hold", required_argument, NULL, OPT_METRICS_HOLD },
 	{ "help",	  no_argument,	     NULL, 'h' },
 	{ "version",	  no_argument,	     NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -78,6 +83,9 @@ void params_usage(FILE *out)
 "      --prefault-report FILE  the GPA ranges whose first-touch faults\n"
 "                          cost most, as JSON\n"
 "      --top N             show the N slowest faults' trees (default 5)\n"
+"      --metrics ADDR:PORT  serve Prometheus metrics (IPv4:PORT, [IPv6]:PORT)\n"
+"      --metrics-file FILE  rewrite FILE with the metrics every second\n"
+"      --metrics-hold SECONDS  keep serving metrics after the run ends\n"
 "  -T, --threshold US      only faults taking at least US microseconds\n"
 "      --vcpu N            only faults of vCPU N\n"
 "\n"
@@ -135,8 +143,9 @@ static const char *option_name(int opt)
 
 static int bad_value(char *err, int errlen, int opt, const char *arg)
 {
-	msg_set(err, errlen, "invalid value '%s' for --%s", arg,
-		option_name(opt));
+	msg_set(err, errlen, "invalid value '%s' for --%s%s", arg,
+		option_name(opt), opt == OPT_METRICS ? " (IPv4:PORT or "
+		"[IPv6]:PORT, numeric, port 1-65535)" : "");
 	return -1;
 }
 
@@ -198,6 +207,12 @@ static int parse_valued(struct params *p, int opt, const char *arg)
 		return parse_group_by(arg, &p->folded_by);
 	case OPT_VENDOR:
 		return vendor_parse(arg, &p->vendor) ? -1 : 0;
+	case OPT_METRICS:
+		p->metrics_addr = arg;
+		return metrics_addr_parse(arg, NULL, NULL) ? -1 : 0;
+	case OPT_METRICS_HOLD:
+		return parse_double(arg, &p->metrics_hold_s) ||
+		       p->metrics_hold_s > 86400 ? -1 : 0;
 	default:
 		return 1;
 	}
@@ -217,6 +232,7 @@ static int parse_simple(struct params *p, int opt, const char *arg)
 	case OPT_PREFAULT:	p->prefault_path = arg; break;
 	case OPT_RECORD:	p->record_dir = arg; break;
 	case OPT_NO_MEMSLOT:	p->no_memslot = true; break;
+	case OPT_METRICS_FILE:	p->metrics_file = arg; break;
 	case OPT_INPUT:
 		p->input_dir = arg;
 		p->mode = MODE_REPLAY;
@@ -304,6 +320,11 @@ static int check_mode(struct params *p, char *err, int errlen)
 	}
 	if (p->json && p->tree) {
 		msg_set(err, errlen, "--json and --tree exclude each other");
+		return -1;
+	}
+	if (p->metrics_hold_s > 0 && !p->metrics_addr) {
+		msg_set(err, errlen, "--metrics-hold keeps the --metrics "
+			"server up; give --metrics ADDR:PORT");
 		return -1;
 	}
 	return 0;

@@ -50,6 +50,9 @@ struct params {
 	enum fault_vendor vendor;	/* --vendor: override for replays */
 	const char *record_dir;		/* --record: save the raw capture */
 	bool no_memslot;		/* --no-memslot: no memslot kprobe */
+	const char *metrics_addr;	/* --metrics IPv4:PORT / [IPv6]:PORT */
+	const char *metrics_file;	/* --metrics-file */
+	double metrics_hold_s;		/* --metrics-hold */
 };
 
 /**

@@ -17,6 +17,7 @@ static const struct view_ops *const all_views[] = {
 	&view_svg,
 	&view_chrome,
 	&view_prefault,
+	&view_metrics,		/* last: it may hold the run open */
 };
 
 #define NR_VIEWS	(sizeof(all_views) / sizeof(all_views[0]))
@@ -100,6 +101,16 @@ void report_fault(const struct fault *f, void *ctx)
 			r->error_view = r->ops[i]->name;
 		}
 	}
+}
+
+void report_progress(struct report *r, struct run_info *ri)
+{
+	unsigned int i;
+
+	ri->filtered = r->filtered;
+	for (i = 0; i < r->nr; i++)
+		if (r->ops[i]->progress)
+			r->ops[i]->progress(r->state[i], ri);
 }
 
 int report_finish(struct report *r, struct run_info *ri, char *err,

@@ -45,6 +45,12 @@ void report_set_note(struct report *r, const char *note);
 /* Builder callback: one finished fault (ctx is the struct report). */
 void report_fault(const struct fault *f, void *ctx);
 
+/*
+ * Run facts so far (lost events, pages read, ...) for the views that show
+ * them live; @ri->filtered is filled in by the report.
+ */
+void report_progress(struct report *r, struct run_info *ri);
+
 /**
  * report_finish() - end every view: summary, breakdown, output files
  * Return: 0, or -errno with @err set (the first error of a view, or of a

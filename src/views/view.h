@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * view.h - one way of showing faults: per-fault lines, JSON Lines, the
- * text summary, folded stacks, the SVG flame graph.
+ * text summary, folded stacks, the SVG flame graph, metrics.
  *
  * A view is a table of operations (struct view_ops) and lives in one file
  * of src/views/; views.c lists them. A view gets the faults that pass the
@@ -39,6 +39,10 @@ struct symbols;
  * @chrome_path:	Trace Event Format file (--chrome-trace), or NULL
  * @prefault_path:	prefault advice JSON file (--prefault-report), or NULL
  * @chrome_max_bytes:	split it into files of about this size, 0 = never
+ * @metrics_addr:	serve metrics over HTTP on "IPv4:PORT" / "[IPv6]:PORT",
+ *			or NULL
+ * @metrics_file:	rewrite this metrics file every second, or NULL
+ * @metrics_hold_s:	keep serving this long after the run ends
  * @note:		shown once before the first line, or NULL
  * @t0_ns:		timestamp of the run's first fault, filtered or not
  *			(set by the report before views see a fault)
@@ -58,6 +62,9 @@ struct view_options {
 	const char *chrome_path;
 	uint64_t chrome_max_bytes;
 	const char *prefault_path;
+	const char *metrics_addr;
+	const char *metrics_file;
+	double metrics_hold_s;
 	const char *note;
 	uint64_t t0_ns;
 };
@@ -69,6 +76,8 @@ struct view_options {
  * @open:	set up; return private state (or NULL with @err set). Output
  *		files are opened here, before tracing starts.
  * @add_fault:	one fault that passed the filters; 0 or -errno
+ * @progress:	optional: run facts so far (lost events, pages read), from
+ *		the live capture loop between reads
  * @finish:	end of run (summary, files); 0 or -errno with @err set
  * @close:	free the state (also after a failed finish)
  */
@@ -77,6 +86,7 @@ struct view_ops {
 	bool (*wanted)(const struct view_options *o);
 	void *(*open)(const struct view_options *o, char *err, size_t errlen);
 	int (*add_fault)(void *state, const struct fault *f);
+	void (*progress)(void *state, const struct run_info *ri);
 	int (*finish)(void *state, const struct run_info *ri, char *err,
 		      size_t errlen);
 	void (*close)(void *state);
@@ -89,6 +99,7 @@ extern const struct view_ops view_folded;
 extern const struct view_ops view_svg;
 extern const struct view_ops view_chrome;
 extern const struct view_ops view_prefault;
+extern const struct view_ops view_metrics;
 
 /* Open @path for writing ("we"); NULL with @err set. */
 FILE *view_open_file(const char *path, char *err, size_t errlen);

@@ -74,6 +74,12 @@ TEST(values)
 	CHECK_EQ(p.folded_by, FLAME_GROUP_VCPU);
 	CHECK_EQ(p.top_n, 7);
 	CHECK_EQ(p.vcpu, 3);
+	CHECK_EQ(parse(&p, err, "--input", "d", "--metrics", "[::1]:9100",
+		       "--metrics-file", "f.prom", "--metrics-hold", "2.5",
+		       NULL), 0);
+	CHECK_STR(p.metrics_addr, "[::1]:9100");
+	CHECK_STR(p.metrics_file, "f.prom");
+	CHECK(p.metrics_hold_s == 2.5);
 }
 
 TEST(nonsense_is_refused_in_one_line)
@@ -86,6 +92,9 @@ TEST(nonsense_is_refused_in_one_line)
 		{ "--vm", "1", "--input", "d" },
 		{ "--input", "d", "--record", "r" },
 		{ "--vm", "1", "--json", "--tree" },
+		{ "--vm", "1", "--metrics", "localhost:9100" },
+		{ "--vm", "1", "--metrics", "[::1]:0" },
+		{ "--vm", "1", "--metrics-hold", "5" },
 		{ "stray" },
 		{ "--" },
 		{ "--no-such-option" },
