@@ -2,6 +2,8 @@
 /*
  * report.c - write the result as one JSON object
  */
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "faultgen.h"
@@ -21,9 +23,55 @@ static void fg_report_scenario(struct fg_json *j, const struct fg_opts *o)
 	fg_json_bool(j, "dirty_log", o->dirty_log);
 	fg_json_u64(j, "vcpus", o->vcpus);
 	fg_json_bool(j, "hugepages", o->hugepages);
+	fg_json_string(j, "backing", fg_backing_name(o->backing));
 	fg_json_string(j, "wait_file", o->wait_file);
 	fg_json_bool(j, "wait_signal", o->wait_signal);
 	fg_json_string(j, "json", o->json_path);
+	fg_json_end_object(j);
+}
+
+/**
+ * fg_thp_setting() - the selected value of a transparent_hugepage file
+ * @file: name under /sys/kernel/mm/transparent_hugepage
+ * @buf: result buffer
+ * @len: its size
+ *
+ * The file reads "always [madvise] never"; the bracketed word is chosen.
+ * Return: @buf, or NULL if the file is missing or has no bracketed word.
+ */
+static const char *fg_thp_setting(const char *file, char *buf, size_t len)
+{
+	char path[128], line[256], *lb, *rb;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/mm/transparent_hugepage/%s",
+		 file);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	lb = strchr(line, '[');
+	rb = lb ? strchr(lb, ']') : NULL;
+	if (!rb || (size_t)(rb - lb) > len)
+		return NULL;
+	memcpy(buf, lb + 1, rb - lb - 1);
+	buf[rb - lb - 1] = '\0';
+	return buf;
+}
+
+static void fg_report_thp(struct fg_json *j)
+{
+	char buf[32];
+
+	fg_json_begin_object(j, "thp");
+	fg_json_string(j, "enabled", fg_thp_setting("enabled", buf,
+						     sizeof(buf)));
+	fg_json_string(j, "shmem_enabled",
+		       fg_thp_setting("shmem_enabled", buf, sizeof(buf)));
 	fg_json_end_object(j);
 }
 
@@ -43,6 +91,7 @@ static void fg_report_slots(struct fg_json *j, const struct fg_vm *vm)
 		fg_json_u64(j, "size", s->size);
 		fg_json_hex(j, "hva", (uintptr_t)s->hva);
 		fg_json_u64(j, "flags", s->flags);
+		fg_json_string(j, "backing", fg_backing_name(s->backing));
 		fg_json_end_object(j);
 	}
 	fg_json_end_array(j);
@@ -199,6 +248,7 @@ int fg_report_write(FILE *f, const struct fg_run *r,
 	fg_report_slots(&j, r->vm);
 	fg_report_touched(&j, o);
 	fg_report_mmio(&j, r);
+	fg_report_thp(&j);
 	if (o->dirty_log)
 		fg_json_u64(&j, "dirty_pages", res->dirty_pages);
 	else

@@ -21,6 +21,7 @@ struct fg_slot {
 	void *map_base;		/* what mmap() returned */
 	size_t map_len;
 	uint32_t flags;		/* KVM_MEM_* currently set */
+	enum fg_backing backing;
 };
 
 struct fg_vm {
