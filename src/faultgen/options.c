@@ -28,6 +28,7 @@ enum {
 	OPT_VCPUS,
 	OPT_HUGEPAGES,
 	OPT_BACKING,
+	OPT_POPULATE,
 	OPT_WAIT_FILE,
 	OPT_WAIT_SIGNAL,
 	OPT_JSON,
@@ -44,6 +45,7 @@ static const struct option fg_long_opts[] = {
 	{ "vcpus",	 required_argument, NULL, OPT_VCPUS },
 	{ "hugepages",	 no_argument,	    NULL, OPT_HUGEPAGES },
 	{ "backing",	 required_argument, NULL, OPT_BACKING },
+	{ "populate",	 no_argument,	    NULL, OPT_POPULATE },
 	{ "wait-file",	 required_argument, NULL, OPT_WAIT_FILE },
 	{ "wait-signal", no_argument,	    NULL, OPT_WAIT_SIGNAL },
 	{ "json",	 required_argument, NULL, OPT_JSON },
@@ -90,6 +92,7 @@ static const char fg_help[] =
 "  --vcpus N          vCPU threads, 1..8, each with its own pages (default 1)\n"
 "  --hugepages        back slots 1 and 2 with transparent huge pages\n"
 "  --backing KIND     slots 1 and 2: anon, shmem or memfd (default anon)\n"
+"  --populate         pre-fault slots 1 and 2 in the host before the guest\n"
 "  --wait-file PATH   before the guest starts, wait until PATH exists\n"
 "  --wait-signal      before the guest starts, wait for SIGUSR1\n"
 "  --json FILE        write the result JSON to FILE (default stdout)\n"
@@ -199,6 +202,9 @@ static int fg_parse_one(int c, const char *arg, struct fg_opts *o)
 		return 0;
 	case OPT_BACKING:
 		return fg_parse_backing(arg, &o->backing);
+	case OPT_POPULATE:
+		o->populate = true;
+		return 0;
 	case OPT_WAIT_FILE:
 		o->wait_file = arg;
 		return 0;

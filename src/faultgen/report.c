@@ -24,6 +24,7 @@ static void fg_report_scenario(struct fg_json *j, const struct fg_opts *o)
 	fg_json_u64(j, "vcpus", o->vcpus);
 	fg_json_bool(j, "hugepages", o->hugepages);
 	fg_json_string(j, "backing", fg_backing_name(o->backing));
+	fg_json_bool(j, "populate", o->populate);
 	fg_json_string(j, "wait_file", o->wait_file);
 	fg_json_bool(j, "wait_signal", o->wait_signal);
 	fg_json_string(j, "json", o->json_path);
@@ -92,6 +93,8 @@ static void fg_report_slots(struct fg_json *j, const struct fg_vm *vm)
 		fg_json_hex(j, "hva", (uintptr_t)s->hva);
 		fg_json_u64(j, "flags", s->flags);
 		fg_json_string(j, "backing", fg_backing_name(s->backing));
+		fg_json_string(j, "populated",
+			       fg_populated_name(s->populated));
 		fg_json_end_object(j);
 	}
 	fg_json_end_array(j);

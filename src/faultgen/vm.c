@@ -139,6 +139,60 @@ static int fg_slot_map(struct fg_slot *s, bool huge, enum fg_backing backing)
 	return 0;
 }
 
+/* <sys/mman.h> of older C libraries lacks it; Linux 5.14 has it */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE	23
+#endif
+
+static const char *const fg_populated_names[] = {
+	[FG_POPULATED_NONE] = NULL,
+	[FG_POPULATED_MADVISE] = "madv_populate_write",
+	[FG_POPULATED_TOUCH] = "touch",
+};
+
+/* JSON value of slots[].populated: NULL when not pre-faulted */
+const char *fg_populated_name(enum fg_populated populated)
+{
+	return fg_populated_names[populated];
+}
+
+/**
+ * fg_slot_populate() - fault in every page of a slot from the host
+ * @s: mapped slot
+ *
+ * MADV_POPULATE_WRITE (Linux 5.14) allocates writable pages (huge ones
+ * where MADV_HUGEPAGE allows), as a write fault would.  Older kernels
+ * answer EINVAL: then each page is written once from here, which the
+ * guest does not notice since it never reads what was there before.
+ * Either way the host page tables are populated and KVM's later faults
+ * find the pages present.
+ *
+ * Return: 0 on success, -1 (message printed) on failure.
+ */
+static int fg_slot_populate(struct fg_slot *s)
+{
+	static bool warned;
+	volatile uint8_t *p;
+	uint64_t off;
+
+	if (!madvise(s->hva, s->size, MADV_POPULATE_WRITE)) {
+		s->populated = FG_POPULATED_MADVISE;
+		return 0;
+	}
+	if (errno != EINVAL) {
+		fg_perror("madvise(MADV_POPULATE_WRITE)");
+		return -1;
+	}
+	if (!warned)
+		fg_err("MADV_POPULATE_WRITE not supported (Linux < 5.14?): writing each page from the host instead");
+	warned = true;
+	p = s->hva;
+	for (off = 0; off < s->size; off += FG_PAGE_SIZE)
+		p[off] = 0;
+	s->populated = FG_POPULATED_TOUCH;
+	return 0;
+}
+
 static int fg_slot_register(struct fg_vm *vm, const struct fg_slot *s,
 			    uint32_t flags)
 {
@@ -158,14 +212,20 @@ static int fg_slot_register(struct fg_vm *vm, const struct fg_slot *s,
 }
 
 static int fg_slot_add(struct fg_vm *vm, unsigned int id, uint64_t gpa,
-		       uint64_t size, bool huge, enum fg_backing backing)
+		       uint64_t size, const struct fg_opts *o)
 {
 	struct fg_slot *s = &vm->slots[id];
+	enum fg_backing backing = id ? o->backing : FG_BACKING_ANON;
+	bool huge = id && o->hugepages;
 
 	s->id = id;
 	s->gpa = gpa;
 	s->size = size;
-	if (fg_slot_map(s, huge, backing) || fg_slot_register(vm, s, 0))
+	if (fg_slot_map(s, huge, backing))
+		return -1;
+	if (id && o->populate && fg_slot_populate(s))
+		return -1;
+	if (fg_slot_register(vm, s, 0))
 		return -1;
 	s->used = true;
 	return 0;
@@ -185,15 +245,12 @@ int fg_vm_create(struct fg_vm *vm, const struct fg_opts *o)
 	vm->vm_fd = -1;
 	if (fg_kvm_open(vm))
 		return -1;
-	if (fg_slot_add(vm, 0, FG_SLOT0_GPA, FG_SLOT0_SIZE, false,
-			FG_BACKING_ANON))
+	if (fg_slot_add(vm, 0, FG_SLOT0_GPA, FG_SLOT0_SIZE, o))
 		return -1;
-	if (fg_slot_add(vm, 1, FG_SLOT1_GPA, fg_slot1_size(o), o->hugepages,
-			o->backing))
+	if (fg_slot_add(vm, 1, FG_SLOT1_GPA, fg_slot1_size(o), o))
 		return -1;
 	if (o->pages2 &&
-	    fg_slot_add(vm, 2, o->slot2_gpa, fg_slot2_size(o), o->hugepages,
-			o->backing))
+	    fg_slot_add(vm, 2, o->slot2_gpa, fg_slot2_size(o), o))
 		return -1;
 	return 0;
 }
