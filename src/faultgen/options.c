@@ -16,6 +16,7 @@
 
 #define FG_MAX_PAGES		(1ULL << 20)	/* 4 GiB of guest memory */
 #define FG_MAX_MMIO		(1ULL << 24)
+#define FG_MAX_REWRITES		(1ULL << 16)
 
 enum {
 	OPT_PAGES = 256,
@@ -29,6 +30,7 @@ enum {
 	OPT_HUGEPAGES,
 	OPT_BACKING,
 	OPT_POPULATE,
+	OPT_REWRITES,
 	OPT_WAIT_FILE,
 	OPT_WAIT_SIGNAL,
 	OPT_JSON,
@@ -46,6 +48,7 @@ static const struct option fg_long_opts[] = {
 	{ "hugepages",	 no_argument,	    NULL, OPT_HUGEPAGES },
 	{ "backing",	 required_argument, NULL, OPT_BACKING },
 	{ "populate",	 no_argument,	    NULL, OPT_POPULATE },
+	{ "rewrites",	 required_argument, NULL, OPT_REWRITES },
 	{ "wait-file",	 required_argument, NULL, OPT_WAIT_FILE },
 	{ "wait-signal", no_argument,	    NULL, OPT_WAIT_SIGNAL },
 	{ "json",	 required_argument, NULL, OPT_JSON },
@@ -89,6 +92,8 @@ static const char fg_help[] =
 "  --mmio K           K 32-bit reads and K writes at the MMIO GPA (default 0)\n"
 "  --mmio-gpa ADDR    MMIO GPA, outside every memslot (default 0xd0000000)\n"
 "  --dirty-log        log slot 1 dirty pages, re-write slot 1, count the log\n"
+"  --rewrites N       with --dirty-log: N rounds of clearing the log and\n"
+"                     re-writing slot 1 (default 1)\n"
 "  --vcpus N          vCPU threads, 1..8, each with its own pages (default 1)\n"
 "  --hugepages        back slots 1 and 2 with transparent huge pages\n"
 "  --backing KIND     slots 1 and 2: anon, shmem or memfd (default anon)\n"
@@ -205,6 +210,9 @@ static int fg_parse_one(int c, const char *arg, struct fg_opts *o)
 	case OPT_POPULATE:
 		o->populate = true;
 		return 0;
+	case OPT_REWRITES:
+		return fg_parse_range("rewrites", arg, 1, FG_MAX_REWRITES,
+				      &o->rewrites);
 	case OPT_WAIT_FILE:
 		o->wait_file = arg;
 		return 0;
@@ -294,6 +302,7 @@ static void fg_default_options(struct fg_opts *o)
 	o->backing = FG_BACKING_ANON;
 	o->mmio_gpa = FG_MMIO_GPA_DEFAULT;
 	o->vcpus = 1;
+	o->rewrites = 1;
 }
 
 /**
@@ -339,6 +348,10 @@ int fg_parse_options(int argc, char **argv, struct fg_opts *o)
 	}
 	if (o->wait_file && o->wait_signal) {
 		fg_err("--wait-file and --wait-signal are mutually exclusive");
+		return FG_OPTS_EXIT_USAGE;
+	}
+	if (o->rewrites > 1 && !o->dirty_log) {
+		fg_err("--rewrites needs --dirty-log");
 		return FG_OPTS_EXIT_USAGE;
 	}
 	if (fg_check_layout(o))

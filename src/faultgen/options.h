@@ -29,6 +29,7 @@ struct fg_opts {
 	uint64_t mmio;		/* MMIO reads (and as many writes) */
 	uint64_t mmio_gpa;
 	bool dirty_log;
+	uint64_t rewrites;	/* --dirty-log: slot-1 rewrite rounds */
 	unsigned int vcpus;
 	bool hugepages;
 	enum fg_backing backing;

@@ -21,6 +21,7 @@ static void fg_report_scenario(struct fg_json *j, const struct fg_opts *o)
 	fg_json_u64(j, "mmio", o->mmio);
 	fg_json_hex(j, "mmio_gpa", o->mmio_gpa);
 	fg_json_bool(j, "dirty_log", o->dirty_log);
+	fg_json_u64(j, "rewrites", o->rewrites);
 	fg_json_u64(j, "vcpus", o->vcpus);
 	fg_json_bool(j, "hugepages", o->hugepages);
 	fg_json_string(j, "backing", fg_backing_name(o->backing));
@@ -102,7 +103,7 @@ static void fg_report_slots(struct fg_json *j, const struct fg_vm *vm)
 
 static void fg_report_touch(struct fg_json *j, unsigned int slot,
 			    unsigned int vcpu, uint64_t gpa, uint64_t pages,
-			    const char *access, unsigned int pass)
+			    const char *access, uint64_t pass)
 {
 	fg_json_begin_object(j, NULL);
 	fg_json_u64(j, "slot", slot);
@@ -125,6 +126,7 @@ static void fg_report_touch(struct fg_json *j, unsigned int slot,
 static void fg_report_touched(struct fg_json *j, const struct fg_opts *o)
 {
 	const char *access = fg_access_name(o->access);
+	uint64_t pass;
 	unsigned int i;
 
 	fg_json_begin_array(j, "touched");
@@ -138,9 +140,11 @@ static void fg_report_touched(struct fg_json *j, const struct fg_opts *o)
 	}
 	if (o->pages2)
 		fg_report_touch(j, 2, 0, o->slot2_gpa, o->pages2, access, 1);
-	for (i = 0; o->dirty_log && i < o->vcpus; i++)
-		fg_report_touch(j, 1, i, fg_vcpu_slot1_gpa(o, i), o->pages,
-				"write", 2);
+	for (pass = 2; o->dirty_log && pass < 2 + o->rewrites; pass++) {
+		for (i = 0; i < o->vcpus; i++)
+			fg_report_touch(j, 1, i, fg_vcpu_slot1_gpa(o, i),
+					o->pages, "write", pass);
+	}
 	fg_json_end_array(j);
 }
 
@@ -252,10 +256,16 @@ int fg_report_write(FILE *f, const struct fg_run *r,
 	fg_report_touched(&j, o);
 	fg_report_mmio(&j, r);
 	fg_report_thp(&j);
-	if (o->dirty_log)
+	if (o->dirty_log) {
 		fg_json_u64(&j, "dirty_pages", res->dirty_pages);
-	else
+		fg_json_begin_array(&j, "dirty_pages_per_round");
+		for (i = 0; i < o->rewrites; i++)
+			fg_json_u64(&j, NULL, r->dirty_rounds[i]);
+		fg_json_end_array(&j);
+	} else {
 		fg_json_null(&j, "dirty_pages");
+		fg_json_null(&j, "dirty_pages_per_round");
+	}
 	fg_report_pfns(&j, res);
 	fg_report_vcpu_stats(&j, r, res);
 	fg_report_stats(&j, "vm_stats", fg_vm_stat_names, FG_NR_VM_STATS,
