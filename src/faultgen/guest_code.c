@@ -9,10 +9,10 @@
  *	pass 1:	touch each page of this vCPU's slot-1 range (write/read/exec)
  *		vCPU 0 only: touch slot-2 pages, then K MMIO reads + K writes
  *		out FG_PORT_STATUS, FG_STATUS_PASS1	; VMM: dirty log on
- *	pass 2:	(--dirty-log) write each page of the slot-1 range again;
- *		with --rewrites N do that N times, with
- *		out FG_PORT_STATUS, FG_STATUS_REWRITE	; VMM: clear the log
- *		after each round but the last
+ *	pass 2:	(--dirty-log) write each slot-1 page again; with
+ *		--rewrites N do that N times, after each round but
+ *		the last: out FG_PORT_STATUS, FG_STATUS_REWRITE
+ *		(the VMM clears the dirty log)
  *		out FG_PORT_STATUS, FG_STATUS_DONE
  *		hlt; jmp back to hlt			; never reached
  *	fail:	out FG_PORT_STATUS, FG_STATUS_FAIL	; bad MMIO read value
@@ -222,7 +222,7 @@ static void patch_rel32(struct fg_asm *a, size_t fixup)
  * 1:	<touch loop, write>
  *	dec ebx
  *	jz 2f
- *	out FG_PORT_STATUS, FG_STATUS_REWRITE	; the VMM clears the dirty log
+ *	out FG_PORT_STATUS, FG_STATUS_REWRITE	; VMM clears dirty log
  *	jmp 1b
  * 2:
  */
@@ -235,7 +235,7 @@ static void emit_rewrite_rounds(struct fg_asm *a, uint32_t gpa,
 	round = a->len;
 	emit_touch_loop(a, gpa, pages, FG_ACCESS_WRITE);
 	emit8(a, 0x48 + REG_EBX);	/* dec ebx */
-	emit8(a, 0x74);			/* jz rel8, over status and jmp */
+	emit8(a, 0x74);			/* jz rel8, over out and jmp */
 	emit8(a, 4 + 2);
 	emit_status(a, FG_STATUS_REWRITE);
 	emit_jmp_back(a, round);

@@ -33,7 +33,7 @@ struct fg_opts {
 	unsigned int vcpus;
 	bool hugepages;
 	enum fg_backing backing;
-	bool populate;		/* pre-fault slots 1 and 2 from the host */
+	bool populate;		/* pre-fault slots 1 and 2 in the host */
 	const char *wait_file;
 	bool wait_signal;
 	const char *json_path;	/* NULL: stdout */

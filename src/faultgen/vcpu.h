@@ -56,7 +56,7 @@ struct fg_run {
 	bool barrier_ready;
 	bool timed_out;		/* a rendezvous timed out */
 	atomic_bool failed;	/* first failure prints, the rest stay quiet */
-	uint64_t *dirty_rounds;	/* --dirty-log: dirty pages after each round */
+	uint64_t *dirty_rounds;	/* --dirty-log: dirty pages per round */
 };
 
 int fg_run_init(struct fg_run *r, const struct fg_opts *o, struct fg_vm *vm);
