@@ -28,6 +28,7 @@
 #define FG_PORT_STATUS		0xf0
 #define FG_STATUS_PASS1		0x01	/* first pass (and MMIO) done */
 #define FG_STATUS_DONE		0x02	/* all done */
+#define FG_STATUS_REWRITE	0x03	/* a round done, more follow */
 #define FG_STATUS_FAIL		0xee	/* MMIO read returned a wrong value */
 
 /* Value the VMM returns for every MMIO read. */

@@ -9,7 +9,10 @@
  *	pass 1:	touch each page of this vCPU's slot-1 range (write/read/exec)
  *		vCPU 0 only: touch slot-2 pages, then K MMIO reads + K writes
  *		out FG_PORT_STATUS, FG_STATUS_PASS1	; VMM: dirty log on
- *	pass 2:	(--dirty-log) write each page of the slot-1 range again
+ *	pass 2:	(--dirty-log) write each slot-1 page again; with
+ *		--rewrites N do that N times, after each round but
+ *		the last: out FG_PORT_STATUS, FG_STATUS_REWRITE
+ *		(the VMM clears the dirty log)
  *		out FG_PORT_STATUS, FG_STATUS_DONE
  *		hlt; jmp back to hlt			; never reached
  *	fail:	out FG_PORT_STATUS, FG_STATUS_FAIL	; bad MMIO read value
@@ -79,6 +82,17 @@ static void emit_jnz_back(struct fg_asm *a, size_t target)
 	if (rel < -128)
 		a->overflow = true;
 	emit8(a, OP_JNZ_REL8);
+	emit8(a, (uint8_t)rel);
+}
+
+/* jmp back to @target, rel8 */
+static void emit_jmp_back(struct fg_asm *a, size_t target)
+{
+	long rel = (long)target - (long)(a->len + 2);
+
+	if (rel < -128)
+		a->overflow = true;
+	emit8(a, OP_JMP_REL8);
 	emit8(a, (uint8_t)rel);
 }
 
@@ -197,6 +211,36 @@ static void patch_rel32(struct fg_asm *a, size_t fixup)
 	memcpy(a->buf + fixup, &rel, sizeof(rel));	/* x86: little endian */
 }
 
+/**
+ * emit_rewrite_rounds() - write @pages pages from @gpa, @rounds times
+ * @a: assembler
+ * @gpa: first page
+ * @pages: page count, at least 1
+ * @rounds: number of rounds, at least 1
+ *
+ *	mov ebx, rounds
+ * 1:	<touch loop, write>
+ *	dec ebx
+ *	jz 2f
+ *	out FG_PORT_STATUS, FG_STATUS_REWRITE	; VMM clears dirty log
+ *	jmp 1b
+ * 2:
+ */
+static void emit_rewrite_rounds(struct fg_asm *a, uint32_t gpa,
+				uint32_t pages, uint32_t rounds)
+{
+	size_t round;
+
+	emit_mov_imm(a, REG_EBX, rounds);
+	round = a->len;
+	emit_touch_loop(a, gpa, pages, FG_ACCESS_WRITE);
+	emit8(a, 0x48 + REG_EBX);	/* dec ebx */
+	emit8(a, 0x74);			/* jz rel8, over out and jmp */
+	emit8(a, 4 + 2);
+	emit_status(a, FG_STATUS_REWRITE);
+	emit_jmp_back(a, round);
+}
+
 static void fg_guest_emit(struct fg_asm *a, const struct fg_opts *o,
 			  unsigned int vcpu)
 {
@@ -210,7 +254,7 @@ static void fg_guest_emit(struct fg_asm *a, const struct fg_opts *o,
 		fail = emit_mmio_loop(a, o->mmio_gpa, o->mmio);
 	emit_status(a, FG_STATUS_PASS1);
 	if (o->dirty_log)
-		emit_touch_loop(a, slot1, o->pages, FG_ACCESS_WRITE);
+		emit_rewrite_rounds(a, slot1, o->pages, o->rewrites);
 	emit_status(a, FG_STATUS_DONE);
 	emit_halt_forever(a);
 	if (fail) {

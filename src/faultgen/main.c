@@ -5,7 +5,8 @@
  *
  * Sequence: create VM and memslots, write guest code, create vCPUs and
  * their threads, wait for the tracer (--wait-*), run pass 1, optionally
- * enable dirty logging and run pass 2, then collect KVM stats, dirty log
+ * enable dirty logging and run pass 2 (--rewrites rounds of it, the dirty
+ * log read and cleared between rounds), then collect KVM stats, dirty log
  * and host PFNs and print them as JSON.
  */
 #include <linux/kvm.h>
@@ -48,6 +49,33 @@ static int fg_between_passes(struct fg_run *r)
 }
 
 /**
+ * fg_rewrite_rounds() - between the --rewrites rounds of pass 2
+ * @r: run context, pass 2 started
+ *
+ * After each round but the last, KVM_GET_DIRTY_LOG counts the round's
+ * dirty pages and write-protects them again, so the next round's writes
+ * fault again.
+ *
+ * Return: 0 when the last round started, -1 otherwise.
+ */
+static int fg_rewrite_rounds(struct fg_run *r)
+{
+	uint64_t round;
+
+	for (round = 1; round < r->opts->rewrites; round++) {
+		if (fg_run_rendezvous(r, FG_RV_REWRITE_END))
+			return -1;
+		if (fg_vm_count_dirty(r->vm, 1, &r->dirty_rounds[round - 1])) {
+			fg_run_fail(r);
+			return -1;
+		}
+		if (fg_run_rendezvous(r, FG_RV_REWRITE_GO))
+			return -1;
+	}
+	return 0;
+}
+
+/**
  * fg_drive() - main thread's part of the run, see enum fg_rendezvous
  * @r: run context, vCPUs created
  *
@@ -68,7 +96,7 @@ static int fg_drive(struct fg_run *r)
 		fg_run_fail(r);
 		return -1;
 	}
-	if (fg_run_rendezvous(r, FG_RV_PASS2) ||
+	if (fg_run_rendezvous(r, FG_RV_PASS2) || fg_rewrite_rounds(r) ||
 	    fg_run_rendezvous(r, FG_RV_DONE))
 		return -1;
 	return 0;
@@ -86,8 +114,11 @@ static int fg_collect(const struct fg_run *r, struct fg_result *res)
 			      FG_NR_VCPU_STATS, res->vcpu_stats[i]);
 	fg_stats_read(r->vm->vm_fd, fg_vm_stat_names, FG_NR_VM_STATS,
 		      res->vm_stats);
-	if (o->dirty_log && fg_vm_count_dirty(r->vm, 1, &res->dirty_pages))
-		return -1;
+	if (o->dirty_log) {
+		if (fg_vm_count_dirty(r->vm, 1, &res->dirty_pages))
+			return -1;
+		r->dirty_rounds[o->rewrites - 1] = res->dirty_pages;
+	}
 	res->nr_pfns = fg_pagemap_sample(r->vm, 1, FG_SLOT1_GPA,
 					 o->pages * o->vcpus, res->pfns);
 	if (o->pages2)

@@ -16,6 +16,7 @@
 
 #define FG_MAX_PAGES		(1ULL << 20)	/* 4 GiB of guest memory */
 #define FG_MAX_MMIO		(1ULL << 24)
+#define FG_MAX_REWRITES		(1ULL << 16)
 
 enum {
 	OPT_PAGES = 256,
@@ -27,6 +28,9 @@ enum {
 	OPT_DIRTY_LOG,
 	OPT_VCPUS,
 	OPT_HUGEPAGES,
+	OPT_BACKING,
+	OPT_POPULATE,
+	OPT_REWRITES,
 	OPT_WAIT_FILE,
 	OPT_WAIT_SIGNAL,
 	OPT_JSON,
@@ -42,6 +46,9 @@ static const struct option fg_long_opts[] = {
 	{ "dirty-log",	 no_argument,	    NULL, OPT_DIRTY_LOG },
 	{ "vcpus",	 required_argument, NULL, OPT_VCPUS },
 	{ "hugepages",	 no_argument,	    NULL, OPT_HUGEPAGES },
+	{ "backing",	 required_argument, NULL, OPT_BACKING },
+	{ "populate",	 no_argument,	    NULL, OPT_POPULATE },
+	{ "rewrites",	 required_argument, NULL, OPT_REWRITES },
 	{ "wait-file",	 required_argument, NULL, OPT_WAIT_FILE },
 	{ "wait-signal", no_argument,	    NULL, OPT_WAIT_SIGNAL },
 	{ "json",	 required_argument, NULL, OPT_JSON },
@@ -61,6 +68,17 @@ const char *fg_access_name(enum fg_access access)
 	return fg_access_names[access];
 }
 
+static const char *const fg_backing_names[] = {
+	[FG_BACKING_ANON] = "anon",
+	[FG_BACKING_SHMEM] = "shmem",
+	[FG_BACKING_MEMFD] = "memfd",
+};
+
+const char *fg_backing_name(enum fg_backing backing)
+{
+	return fg_backing_names[backing];
+}
+
 _Static_assert(FG_MAX_VCPUS == 8, "--help says 1..8");
 
 static const char fg_help[] =
@@ -74,8 +92,12 @@ static const char fg_help[] =
 "  --mmio K           K 32-bit reads and K writes at the MMIO GPA (default 0)\n"
 "  --mmio-gpa ADDR    MMIO GPA, outside every memslot (default 0xd0000000)\n"
 "  --dirty-log        log slot 1 dirty pages, re-write slot 1, count the log\n"
+"  --rewrites N       with --dirty-log: N rounds of clearing the log and\n"
+"                     re-writing slot 1 (default 1)\n"
 "  --vcpus N          vCPU threads, 1..8, each with its own pages (default 1)\n"
 "  --hugepages        back slots 1 and 2 with transparent huge pages\n"
+"  --backing KIND     slots 1 and 2: anon, shmem or memfd (default anon)\n"
+"  --populate         pre-fault slots 1 and 2 in the host before the guest\n"
 "  --wait-file PATH   before the guest starts, wait until PATH exists\n"
 "  --wait-signal      before the guest starts, wait for SIGUSR1\n"
 "  --json FILE        write the result JSON to FILE (default stdout)\n"
@@ -140,6 +162,20 @@ static int fg_parse_access(const char *s, enum fg_access *access)
 	return -1;
 }
 
+static int fg_parse_backing(const char *s, enum fg_backing *backing)
+{
+	unsigned int i;
+
+	for (i = 0; i < FG_ARRAY_SIZE(fg_backing_names); i++) {
+		if (!strcmp(s, fg_backing_names[i])) {
+			*backing = i;
+			return 0;
+		}
+	}
+	fg_err("--backing must be anon, shmem or memfd, not '%s'", s);
+	return -1;
+}
+
 static int fg_parse_one(int c, const char *arg, struct fg_opts *o)
 {
 	uint64_t v;
@@ -169,6 +205,14 @@ static int fg_parse_one(int c, const char *arg, struct fg_opts *o)
 	case OPT_HUGEPAGES:
 		o->hugepages = true;
 		return 0;
+	case OPT_BACKING:
+		return fg_parse_backing(arg, &o->backing);
+	case OPT_POPULATE:
+		o->populate = true;
+		return 0;
+	case OPT_REWRITES:
+		return fg_parse_range("rewrites", arg, 1, FG_MAX_REWRITES,
+				      &o->rewrites);
 	case OPT_WAIT_FILE:
 		o->wait_file = arg;
 		return 0;
@@ -255,8 +299,10 @@ static void fg_default_options(struct fg_opts *o)
 	o->pages2 = 16;
 	o->slot2_gpa = FG_SLOT2_GPA_DEFAULT;
 	o->access = FG_ACCESS_WRITE;
+	o->backing = FG_BACKING_ANON;
 	o->mmio_gpa = FG_MMIO_GPA_DEFAULT;
 	o->vcpus = 1;
+	o->rewrites = 1;
 }
 
 /**
@@ -302,6 +348,10 @@ int fg_parse_options(int argc, char **argv, struct fg_opts *o)
 	}
 	if (o->wait_file && o->wait_signal) {
 		fg_err("--wait-file and --wait-signal are mutually exclusive");
+		return FG_OPTS_EXIT_USAGE;
+	}
+	if (o->rewrites > 1 && !o->dirty_log) {
+		fg_err("--rewrites needs --dirty-log");
 		return FG_OPTS_EXIT_USAGE;
 	}
 	if (fg_check_layout(o))

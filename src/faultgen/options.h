@@ -14,6 +14,13 @@ enum fg_access {
 	FG_ACCESS_EXEC,
 };
 
+/* what backs slots 1 and 2 */
+enum fg_backing {
+	FG_BACKING_ANON,	/* MAP_PRIVATE | MAP_ANONYMOUS */
+	FG_BACKING_SHMEM,	/* MAP_SHARED | MAP_ANONYMOUS */
+	FG_BACKING_MEMFD,	/* memfd_create(), MAP_SHARED */
+};
+
 struct fg_opts {
 	uint64_t pages;		/* pages per vCPU in slot 1 */
 	uint64_t pages2;	/* pages vCPU 0 touches in slot 2 */
@@ -22,8 +29,11 @@ struct fg_opts {
 	uint64_t mmio;		/* MMIO reads (and as many writes) */
 	uint64_t mmio_gpa;
 	bool dirty_log;
+	uint64_t rewrites;	/* --dirty-log: slot-1 rewrite rounds */
 	unsigned int vcpus;
 	bool hugepages;
+	enum fg_backing backing;
+	bool populate;		/* pre-fault slots 1 and 2 in the host */
 	const char *wait_file;
 	bool wait_signal;
 	const char *json_path;	/* NULL: stdout */
@@ -36,5 +46,6 @@ struct fg_opts {
 
 int fg_parse_options(int argc, char **argv, struct fg_opts *o);
 const char *fg_access_name(enum fg_access access);
+const char *fg_backing_name(enum fg_backing backing);
 
 #endif /* FAULTGEN_OPTIONS_H */

@@ -2,6 +2,8 @@
 /*
  * report.c - write the result as one JSON object
  */
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "faultgen.h"
@@ -19,11 +21,59 @@ static void fg_report_scenario(struct fg_json *j, const struct fg_opts *o)
 	fg_json_u64(j, "mmio", o->mmio);
 	fg_json_hex(j, "mmio_gpa", o->mmio_gpa);
 	fg_json_bool(j, "dirty_log", o->dirty_log);
+	fg_json_u64(j, "rewrites", o->rewrites);
 	fg_json_u64(j, "vcpus", o->vcpus);
 	fg_json_bool(j, "hugepages", o->hugepages);
+	fg_json_string(j, "backing", fg_backing_name(o->backing));
+	fg_json_bool(j, "populate", o->populate);
 	fg_json_string(j, "wait_file", o->wait_file);
 	fg_json_bool(j, "wait_signal", o->wait_signal);
 	fg_json_string(j, "json", o->json_path);
+	fg_json_end_object(j);
+}
+
+/**
+ * fg_thp_setting() - the selected value of a transparent_hugepage file
+ * @file: name under /sys/kernel/mm/transparent_hugepage
+ * @buf: result buffer
+ * @len: its size
+ *
+ * The file reads "always [madvise] never"; the bracketed word is chosen.
+ * Return: @buf, or NULL if the file is missing or has no bracketed word.
+ */
+static const char *fg_thp_setting(const char *file, char *buf, size_t len)
+{
+	char path[128], line[256], *lb, *rb;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/mm/transparent_hugepage/%s",
+		 file);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	lb = strchr(line, '[');
+	rb = lb ? strchr(lb, ']') : NULL;
+	if (!rb || (size_t)(rb - lb) > len)
+		return NULL;
+	memcpy(buf, lb + 1, rb - lb - 1);
+	buf[rb - lb - 1] = '\0';
+	return buf;
+}
+
+static void fg_report_thp(struct fg_json *j)
+{
+	char buf[32];
+
+	fg_json_begin_object(j, "thp");
+	fg_json_string(j, "enabled", fg_thp_setting("enabled", buf,
+						     sizeof(buf)));
+	fg_json_string(j, "shmem_enabled",
+		       fg_thp_setting("shmem_enabled", buf, sizeof(buf)));
 	fg_json_end_object(j);
 }
 
@@ -43,6 +93,9 @@ static void fg_report_slots(struct fg_json *j, const struct fg_vm *vm)
 		fg_json_u64(j, "size", s->size);
 		fg_json_hex(j, "hva", (uintptr_t)s->hva);
 		fg_json_u64(j, "flags", s->flags);
+		fg_json_string(j, "backing", fg_backing_name(s->backing));
+		fg_json_string(j, "populated",
+			       fg_populated_name(s->populated));
 		fg_json_end_object(j);
 	}
 	fg_json_end_array(j);
@@ -50,7 +103,7 @@ static void fg_report_slots(struct fg_json *j, const struct fg_vm *vm)
 
 static void fg_report_touch(struct fg_json *j, unsigned int slot,
 			    unsigned int vcpu, uint64_t gpa, uint64_t pages,
-			    const char *access, unsigned int pass)
+			    const char *access, uint64_t pass)
 {
 	fg_json_begin_object(j, NULL);
 	fg_json_u64(j, "slot", slot);
@@ -73,6 +126,7 @@ static void fg_report_touch(struct fg_json *j, unsigned int slot,
 static void fg_report_touched(struct fg_json *j, const struct fg_opts *o)
 {
 	const char *access = fg_access_name(o->access);
+	uint64_t pass;
 	unsigned int i;
 
 	fg_json_begin_array(j, "touched");
@@ -86,9 +140,11 @@ static void fg_report_touched(struct fg_json *j, const struct fg_opts *o)
 	}
 	if (o->pages2)
 		fg_report_touch(j, 2, 0, o->slot2_gpa, o->pages2, access, 1);
-	for (i = 0; o->dirty_log && i < o->vcpus; i++)
-		fg_report_touch(j, 1, i, fg_vcpu_slot1_gpa(o, i), o->pages,
-				"write", 2);
+	for (pass = 2; o->dirty_log && pass < 2 + o->rewrites; pass++) {
+		for (i = 0; i < o->vcpus; i++)
+			fg_report_touch(j, 1, i, fg_vcpu_slot1_gpa(o, i),
+					o->pages, "write", pass);
+	}
 	fg_json_end_array(j);
 }
 
@@ -199,10 +255,17 @@ int fg_report_write(FILE *f, const struct fg_run *r,
 	fg_report_slots(&j, r->vm);
 	fg_report_touched(&j, o);
 	fg_report_mmio(&j, r);
-	if (o->dirty_log)
+	fg_report_thp(&j);
+	if (o->dirty_log) {
 		fg_json_u64(&j, "dirty_pages", res->dirty_pages);
-	else
+		fg_json_begin_array(&j, "dirty_pages_per_round");
+		for (i = 0; i < o->rewrites; i++)
+			fg_json_u64(&j, NULL, r->dirty_rounds[i]);
+		fg_json_end_array(&j);
+	} else {
 		fg_json_null(&j, "dirty_pages");
+		fg_json_null(&j, "dirty_pages_per_round");
+	}
 	fg_report_pfns(&j, res);
 	fg_report_vcpu_stats(&j, r, res);
 	fg_report_stats(&j, "vm_stats", fg_vm_stat_names, FG_NR_VM_STATS,

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -120,6 +121,13 @@ int fg_run_init(struct fg_run *r, const struct fg_opts *o, struct fg_vm *vm)
 		return -1;
 	}
 	r->barrier_ready = true;
+	if (o->dirty_log) {
+		r->dirty_rounds = calloc(o->rewrites, sizeof(*r->dirty_rounds));
+		if (!r->dirty_rounds) {
+			fg_perror("calloc");
+			return -1;
+		}
+	}
 	for (i = 0; i < r->nr_vcpus; i++) {
 		if (fg_vcpu_create(r, i))
 			return -1;
@@ -252,6 +260,7 @@ static void *fg_vcpu_thread(void *arg)
 {
 	struct fg_vcpu *v = arg;
 	struct fg_barrier *b = &v->ctx->barrier;
+	uint64_t round;
 
 	v->tid = syscall(SYS_gettid);
 	/* READY, GO */
@@ -262,6 +271,13 @@ static void *fg_vcpu_thread(void *arg)
 	/* PASS1, PASS2 */
 	if (fg_barrier_wait(b, 0) || fg_barrier_wait(b, 0))
 		return NULL;
+	for (round = 1; round < v->ctx->opts->rewrites; round++) {
+		if (fg_vcpu_run_until(v, FG_STATUS_REWRITE))
+			goto fail;
+		/* REWRITE_END, REWRITE_GO */
+		if (fg_barrier_wait(b, 0) || fg_barrier_wait(b, 0))
+			return NULL;
+	}
 	if (fg_vcpu_run_until(v, FG_STATUS_DONE))
 		goto fail;
 	fg_barrier_wait(b, 0);	/* DONE */
@@ -308,7 +324,8 @@ int fg_run_start(struct fg_run *r)
 int fg_run_rendezvous(struct fg_run *r, enum fg_rendezvous rv)
 {
 	static const char *const names[FG_NR_RV] = {
-		"start", "go", "pass 1", "pass 2", "end",
+		"start", "go", "pass 1", "pass 2", "rewrite round end",
+		"rewrite round start", "end",
 	};
 	int ret = fg_barrier_wait(&r->barrier, FG_RUN_TIMEOUT_SEC);
 
@@ -347,5 +364,6 @@ void fg_run_destroy(struct fg_run *r)
 	}
 	if (r->barrier_ready)
 		fg_barrier_destroy(&r->barrier);
+	free(r->dirty_rounds);
 	memset(r, 0, sizeof(*r));
 }

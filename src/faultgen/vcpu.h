@@ -40,6 +40,9 @@ enum fg_rendezvous {
 	FG_RV_GO,		/* --wait-* satisfied: start the guest */
 	FG_RV_PASS1,		/* every vCPU finished pass 1 */
 	FG_RV_PASS2,		/* dirty logging set up: start pass 2 */
+	/* REWRITE_END and REWRITE_GO: once per --rewrites round but the last */
+	FG_RV_REWRITE_END,	/* every vCPU finished a round */
+	FG_RV_REWRITE_GO,	/* dirty log cleared: start the next round */
 	FG_RV_DONE,		/* every vCPU finished */
 	FG_NR_RV,
 };
@@ -53,6 +56,7 @@ struct fg_run {
 	bool barrier_ready;
 	bool timed_out;		/* a rendezvous timed out */
 	atomic_bool failed;	/* first failure prints, the rest stay quiet */
+	uint64_t *dirty_rounds;	/* --dirty-log: dirty pages per round */
 };
 
 int fg_run_init(struct fg_run *r, const struct fg_opts *o, struct fg_vm *vm);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * vm.c - create the VM and back its memslots with anonymous memory
+ * vm.c - create the VM and back its memslots with anonymous, shmem or
+ * memfd memory
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -44,22 +46,75 @@ static int fg_kvm_open(struct fg_vm *vm)
 }
 
 /**
- * fg_slot_map() - mmap anonymous memory for a slot
- * @s: slot with gpa and size set
- * @huge: advise transparent huge pages instead of forbidding them
+ * fg_slot_map_shared() - put a shared shmem mapping over a slot's window
+ * @s: slot with gpa, size and hva set, its reservation mapped
+ * @frame: the 2 MiB aligned address at or below s->hva, inside the
+ *	reservation
+ * @backing: FG_BACKING_SHMEM or FG_BACKING_MEMFD
  *
- * The host virtual address gets the same offset inside a 2 MiB frame as
- * the guest physical address, so that KVM may map 2 MiB pages wherever the
- * host has them.
+ * The file is mapped at @frame from offset 0, so a page's file offset has
+ * the same offset in a 2 MiB frame as its host address (and its GPA):
+ * shmem allocates huge pages at 2 MiB aligned file offsets.
  *
  * Return: 0 on success, -1 (message printed) on failure.
  */
-static int fg_slot_map(struct fg_slot *s, bool huge)
+static int fg_slot_map_shared(struct fg_slot *s, uintptr_t frame,
+			      enum fg_backing backing)
 {
-	uintptr_t base, hva;
+	size_t len = s->gpa % FG_HUGE_SIZE + s->size;
+	char name[32];
+	void *p;
+	int fd = -1;
 
+	if (backing == FG_BACKING_MEMFD) {
+		snprintf(name, sizeof(name), FG_NAME "-slot%u", s->id);
+		fd = memfd_create(name, MFD_CLOEXEC);
+		if (fd < 0) {
+			fg_perror("memfd_create");
+			return -1;
+		}
+		if (ftruncate(fd, len)) {
+			fg_perror("ftruncate(memfd)");
+			close(fd);
+			return -1;
+		}
+		p = mmap((void *)frame, len, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_FIXED, fd, 0);
+		close(fd);	/* the mapping keeps the file */
+	} else {
+		p = mmap((void *)frame, len, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	}
+	if (p == MAP_FAILED) {
+		fg_perror(backing == FG_BACKING_MEMFD ? "mmap(memfd)" :
+			  "mmap(MAP_SHARED | MAP_ANONYMOUS)");
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * fg_slot_map() - mmap the memory for a slot
+ * @s: slot with gpa and size set
+ * @huge: advise transparent huge pages instead of forbidding them
+ * @backing: anonymous private memory, shared anonymous (shmem) or a memfd
+ *
+ * The host virtual address gets the same offset inside a 2 MiB frame as
+ * the guest physical address, so that KVM may map 2 MiB pages wherever the
+ * host has them.  For shmem and memfd an inaccessible reservation is
+ * mapped first and the shared mapping replaces part of it.
+ *
+ * Return: 0 on success, -1 (message printed) on failure.
+ */
+static int fg_slot_map(struct fg_slot *s, bool huge, enum fg_backing backing)
+{
+	bool anon = backing == FG_BACKING_ANON;
+	uintptr_t base, frame;
+
+	s->backing = backing;
 	s->map_len = s->size + 2 * FG_HUGE_SIZE;
-	s->map_base = mmap(NULL, s->map_len, PROT_READ | PROT_WRITE,
+	s->map_base = mmap(NULL, s->map_len,
+			   anon ? PROT_READ | PROT_WRITE : PROT_NONE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (s->map_base == MAP_FAILED) {
 		s->map_base = NULL;
@@ -67,8 +122,10 @@ static int fg_slot_map(struct fg_slot *s, bool huge)
 		return -1;
 	}
 	base = (uintptr_t)s->map_base;
-	hva = fg_round_up(base, FG_HUGE_SIZE) + s->gpa % FG_HUGE_SIZE;
-	s->hva = (uint8_t *)hva;
+	frame = fg_round_up(base, FG_HUGE_SIZE);
+	s->hva = (uint8_t *)(frame + s->gpa % FG_HUGE_SIZE);
+	if (!anon && fg_slot_map_shared(s, frame, backing))
+		return -1;
 	if (huge && madvise(s->hva, s->size, MADV_HUGEPAGE)) {
 		fg_perror("madvise(MADV_HUGEPAGE)");
 		return -1;
@@ -79,6 +136,60 @@ static int fg_slot_map(struct fg_slot *s, bool huge)
 		fg_perror("madvise(MADV_NOHUGEPAGE)");
 		return -1;
 	}
+	return 0;
+}
+
+/* <sys/mman.h> of older C libraries lacks it; Linux 5.14 has it */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE	23
+#endif
+
+static const char *const fg_populated_names[] = {
+	[FG_POPULATED_NONE] = NULL,
+	[FG_POPULATED_MADVISE] = "madv_populate_write",
+	[FG_POPULATED_TOUCH] = "touch",
+};
+
+/* JSON value of slots[].populated: NULL when not pre-faulted */
+const char *fg_populated_name(enum fg_populated populated)
+{
+	return fg_populated_names[populated];
+}
+
+/**
+ * fg_slot_populate() - fault in every page of a slot from the host
+ * @s: mapped slot
+ *
+ * MADV_POPULATE_WRITE (Linux 5.14) allocates writable pages (huge ones
+ * where MADV_HUGEPAGE allows), as a write fault would.  Older kernels
+ * answer EINVAL: then each page is written once from here, which the
+ * guest does not notice since it never reads what was there before.
+ * Either way the host page tables are populated and KVM's later faults
+ * find the pages present.
+ *
+ * Return: 0 on success, -1 (message printed) on failure.
+ */
+static int fg_slot_populate(struct fg_slot *s)
+{
+	static bool warned;
+	volatile uint8_t *p;
+	uint64_t off;
+
+	if (!madvise(s->hva, s->size, MADV_POPULATE_WRITE)) {
+		s->populated = FG_POPULATED_MADVISE;
+		return 0;
+	}
+	if (errno != EINVAL) {
+		fg_perror("madvise(MADV_POPULATE_WRITE)");
+		return -1;
+	}
+	if (!warned)
+		fg_err("MADV_POPULATE_WRITE not supported (Linux < 5.14?): writing each page from the host instead");
+	warned = true;
+	p = s->hva;
+	for (off = 0; off < s->size; off += FG_PAGE_SIZE)
+		p[off] = 0;
+	s->populated = FG_POPULATED_TOUCH;
 	return 0;
 }
 
@@ -101,14 +212,20 @@ static int fg_slot_register(struct fg_vm *vm, const struct fg_slot *s,
 }
 
 static int fg_slot_add(struct fg_vm *vm, unsigned int id, uint64_t gpa,
-		       uint64_t size, bool huge)
+		       uint64_t size, const struct fg_opts *o)
 {
 	struct fg_slot *s = &vm->slots[id];
+	enum fg_backing backing = id ? o->backing : FG_BACKING_ANON;
+	bool huge = id && o->hugepages;
 
 	s->id = id;
 	s->gpa = gpa;
 	s->size = size;
-	if (fg_slot_map(s, huge) || fg_slot_register(vm, s, 0))
+	if (fg_slot_map(s, huge, backing))
+		return -1;
+	if (id && o->populate && fg_slot_populate(s))
+		return -1;
+	if (fg_slot_register(vm, s, 0))
 		return -1;
 	s->used = true;
 	return 0;
@@ -128,12 +245,12 @@ int fg_vm_create(struct fg_vm *vm, const struct fg_opts *o)
 	vm->vm_fd = -1;
 	if (fg_kvm_open(vm))
 		return -1;
-	if (fg_slot_add(vm, 0, FG_SLOT0_GPA, FG_SLOT0_SIZE, false))
+	if (fg_slot_add(vm, 0, FG_SLOT0_GPA, FG_SLOT0_SIZE, o))
 		return -1;
-	if (fg_slot_add(vm, 1, FG_SLOT1_GPA, fg_slot1_size(o), o->hugepages))
+	if (fg_slot_add(vm, 1, FG_SLOT1_GPA, fg_slot1_size(o), o))
 		return -1;
 	if (o->pages2 &&
-	    fg_slot_add(vm, 2, o->slot2_gpa, fg_slot2_size(o), o->hugepages))
+	    fg_slot_add(vm, 2, o->slot2_gpa, fg_slot2_size(o), o))
 		return -1;
 	return 0;
 }

@@ -12,6 +12,13 @@
 #include "faultgen.h"
 #include "options.h"
 
+/* how a slot was pre-faulted (--populate) */
+enum fg_populated {
+	FG_POPULATED_NONE,
+	FG_POPULATED_MADVISE,	/* MADV_POPULATE_WRITE */
+	FG_POPULATED_TOUCH,	/* one write per page from the host */
+};
+
 struct fg_slot {
 	bool used;
 	unsigned int id;
@@ -21,6 +28,8 @@ struct fg_slot {
 	void *map_base;		/* what mmap() returned */
 	size_t map_len;
 	uint32_t flags;		/* KVM_MEM_* currently set */
+	enum fg_backing backing;
+	enum fg_populated populated;
 };
 
 struct fg_vm {
@@ -32,6 +41,7 @@ struct fg_vm {
 
 int fg_vm_create(struct fg_vm *vm, const struct fg_opts *o);
 void fg_vm_destroy(struct fg_vm *vm);
+const char *fg_populated_name(enum fg_populated populated);
 uint8_t *fg_vm_hva(const struct fg_vm *vm, uint64_t gpa);
 int fg_vm_set_slot_flags(struct fg_vm *vm, unsigned int id, uint32_t flags);
 int fg_vm_count_dirty(const struct fg_vm *vm, unsigned int id,
