@@ -132,6 +132,8 @@ wait "$fpid" 2>/dev/null
 
 # trace.dat in and out, Chrome trace (tests/vm/scenarios/interop.sh)
 [ -f /tests/vm/scenarios/interop.sh ] && . /tests/vm/scenarios/interop.sh
+# causes, findings and diff on runs built for one cause (findings.sh)
+[ -f /tests/vm/scenarios/findings.sh ] && . /tests/vm/scenarios/findings.sh
 
 tracefs_state >"$R/tracefs-after.txt"
 
