@@ -79,6 +79,23 @@ int replay_input(struct run *run, const char *input)
 	return 0;
 }
 
+/*
+ * A replay whose data is damaged still prints what it could rebuild, then
+ * says so in one line and exits 3: its figures cannot be trusted.
+ */
+static int check_damage(struct run *run, const char *input)
+{
+	uint64_t pages = capture_damaged_pages(run->capture);
+	uint64_t undecoded = capture_decode_errors(run->capture);
+
+	if (!pages && !undecoded)
+		return 0;
+	return fail(EXIT_DAMAGED, "warning: %s is damaged: %llu raw pages "
+		    "skipped, %llu records not decodable; the figures are "
+		    "incomplete", input, (unsigned long long)pages,
+		    (unsigned long long)undecoded);
+}
+
 int cmd_replay(const struct params *p)
 {
 	struct run run = { .p = p };
@@ -99,6 +116,8 @@ int cmd_replay(const struct params *p)
 		ret = replay_input(&run, p->input_dir);
 	if (!ret)
 		ret = finish_report(&run);
+	if (!ret)
+		ret = check_damage(&run, p->input_dir);
 	run_free(&run);
 	return ret;
 }

@@ -145,7 +145,9 @@ int symbols_load_kallsyms(struct symbols *syms, const char *path)
 	fclose(f);
 	if (ret)
 		return ret;
-	qsort(syms->ksyms, syms->nr_ksyms, sizeof(struct ksym), cmp_ksym);
+	if (syms->nr_ksyms)	/* qsort(NULL, 0) is undefined */
+		qsort(syms->ksyms, syms->nr_ksyms, sizeof(struct ksym),
+		      cmp_ksym);
 	return (int)(syms->nr_ksyms - before);
 }
 

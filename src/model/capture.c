@@ -67,11 +67,15 @@ static int load_symbols(struct capture *c, const char *dir, char *err,
 static int open_stream(struct capture *c, struct capture_config *cfg,
 		       char *err, size_t errlen)
 {
-	if (cfg->dir)
-		c->stream = trace_stream_open_dir(cfg->dir, c->tep);
-	else
+	if (cfg->dir) {
+		c->stream = trace_stream_open_dir(cfg->dir, c->tep, err,
+						  errlen);
+		if (!c->stream)
+			return -EINVAL;
+	} else {
 		c->stream = trace_stream_open_live(cfg->instance, c->tep,
 				(int)sysconf(_SC_NPROCESSORS_CONF));
+	}
 	if (!c->stream) {
 		snprintf(err, errlen, "%s: cannot open per-CPU raw buffers",
 			 cfg->dir ? cfg->dir : "tracefs");
@@ -133,11 +137,9 @@ struct capture *capture_open(struct capture_config *cfg, char *err,
 	}
 	if (c->dat)
 		c->tep = tracedat_tep(c->dat);
-	c->dec = event_decoder_new(c->tep);
-	if (!c->dec) {
-		snprintf(err, errlen, "out of memory");
+	c->dec = event_decoder_new(c->tep, err, errlen);
+	if (!c->dec)
 		goto fail;
-	}
 	if (!event_decoder_has(c->dec, REC_PAGE_FAULT)) {
 		snprintf(err, errlen, "no kvm:kvm_page_fault event format: "
 			 "is the kvm module loaded?");
@@ -256,6 +258,12 @@ uint64_t capture_lost_events(const struct capture *c)
 uint64_t capture_pages(const struct capture *c)
 {
 	return c->dat ? 0 : trace_stream_pages(c->stream);
+}
+
+uint64_t capture_damaged_pages(const struct capture *c)
+{
+	return c->dat ? 0 : trace_stream_bad_pages(c->stream) +
+			    trace_stream_zero_pages(c->stream);
 }
 
 bool capture_events_only(const struct capture *c)

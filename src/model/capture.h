@@ -60,6 +60,8 @@ void capture_finish(struct capture *c);
 
 uint64_t capture_lost_events(const struct capture *c);
 uint64_t capture_pages(const struct capture *c);
+/* Raw pages skipped because they do not fit the ring-buffer format. */
+uint64_t capture_damaged_pages(const struct capture *c);
 /* Are faults built from events only (no function_graph)? */
 bool capture_events_only(const struct capture *c);
 /* The command name a trace.dat saved for @pid, or NULL. */
