@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file_read.h"
 #include "msg.h"
 #include "profile.h"
 
@@ -358,17 +359,33 @@ static struct profile *profile_from_stream(FILE *f, const char *where,
 	return prof;
 }
 
+/* A profile is a small text file: a device or a FIFO would never end. */
+#define PROFILE_MAX_SIZE	(1u << 20)
+
 struct profile *profile_load(const char *path, char *err, int errlen)
 {
 	struct profile *prof;
-	FILE *f = fopen(path, "re");
+	size_t len;
+	char *text;
+	FILE *f;
+	int r;
 
+	r = file_read_all(path, PROFILE_MAX_SIZE, &text, &len);
+	if (r) {
+		msg_set(err, errlen, "%s: %s", path, r == -EINVAL ?
+			"not a regular file" : r == -EFBIG ?
+			"larger than 1 MiB: not a profile" : strerror(-r));
+		return NULL;
+	}
+	f = fmemopen(text, len, "r");
 	if (!f) {
 		msg_set(err, errlen, "%s: %s", path, strerror(errno));
+		free(text);
 		return NULL;
 	}
 	prof = profile_from_stream(f, path, err, errlen);
 	fclose(f);
+	free(text);
 	return prof;
 }
 
