@@ -87,7 +87,15 @@ static int check_damage(struct run *run, const char *input)
 {
 	uint64_t pages = capture_damaged_pages(run->capture);
 	uint64_t undecoded = capture_decode_errors(run->capture);
+	uint64_t pf = capture_records(run->capture, REC_PAGE_FAULT);
 
+	if (!capture_events_only(run->capture) && pf &&
+	    !capture_records(run->capture, REC_FG_ENTRY))
+		return fail(EXIT_DAMAGED, "warning: %s: %llu kvm_page_fault "
+			    "events but no function_graph records (recorded "
+			    "events-only, strategy note missing?): replay it "
+			    "with --strategy events-only", input,
+			    (unsigned long long)pf);
 	if (!pages && !undecoded)
 		return 0;
 	return fail(EXIT_DAMAGED, "warning: %s is damaged: %llu raw pages "

@@ -29,6 +29,7 @@ struct capture {
 	struct symbols *syms;
 	struct fault_builder *builder;
 	int64_t decode_errors;
+	uint64_t by_type[REC_TYPE_COUNT];	/* records decoded, per type */
 };
 
 static struct tep_handle *load_formats(const char *dir, char *err,
@@ -191,6 +192,7 @@ static int feed(struct capture *c, const void *data, unsigned int size,
 		c->decode_errors++;
 		return 0;
 	}
+	c->by_type[rec.type]++;
 	rec.cpu = cpu;
 	rec.ts = ts;
 	r = fault_builder_feed(c->builder, &rec, missed);
@@ -274,6 +276,11 @@ bool capture_events_only(const struct capture *c)
 const char *capture_comm(const struct capture *c, int pid)
 {
 	return c->dat ? tracedat_comm(c->dat, pid) : NULL;
+}
+
+uint64_t capture_records(const struct capture *c, enum rec_type type)
+{
+	return type < REC_TYPE_COUNT ? c->by_type[type] : 0;
 }
 
 uint64_t capture_decode_errors(const struct capture *c)

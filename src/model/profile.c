@@ -18,6 +18,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,6 +298,9 @@ static int apply_directive(struct profile *prof, char **w, int n)
 	return -ENOENT;
 }
 
+#define PROFILE_LINE_WORDS	64
+
+/* The words of @line before any '#': their number, or -E2BIG past @max. */
 static int split_words(char *line, char **w, int max)
 {
 	int n = 0;
@@ -304,21 +308,42 @@ static int split_words(char *line, char **w, int max)
 
 	if (p)
 		*p = '\0';
-	for (p = strtok(line, " \t\r\n"); p && n < max;
-	     p = strtok(NULL, " \t\r\n"))
+	for (p = strtok(line, " \t\r\n"); p; p = strtok(NULL, " \t\r\n")) {
+		if (n == max)
+			return -E2BIG;
 		w[n++] = p;
+	}
 	return n;
+}
+
+/* A line longer than the buffer would be read as two. */
+static bool line_cut(const char *line, FILE *f)
+{
+	size_t len = strlen(line);
+
+	return len && line[len - 1] != '\n' && !feof(f);
 }
 
 static int parse_stream(struct profile *prof, FILE *f, const char *path,
 			char *err, int errlen)
 {
-	char line[1024], *w[64];
+	char line[1024], *w[PROFILE_LINE_WORDS];
 	int lineno = 0, n, ret;
 
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
-		n = split_words(line, w, 64);
+		if (line_cut(line, f)) {
+			msg_set(err, errlen, "%s:%d: line longer than %zu bytes",
+				path, lineno, sizeof(line) - 1);
+			return -E2BIG;
+		}
+		n = split_words(line, w, PROFILE_LINE_WORDS);
+		if (n < 0) {
+			msg_set(err, errlen, "%s:%d: more than %d words on one "
+				"line: split it", path, lineno,
+				PROFILE_LINE_WORDS);
+			return n;
+		}
 		if (!n)
 			continue;
 		ret = apply_directive(prof, w, n);

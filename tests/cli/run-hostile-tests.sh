@@ -106,3 +106,32 @@ expect top_101 2 "invalid value '101' for --top" -- \
 	--input "$tmp/$rec" --top 101
 expect input_and_check 2 "check probes this host" -- \
 	--input "$tmp/$rec" check
+
+# an events-only recording without its strategy note gave 0 faults, exit 0
+tar -xJf "$srcdir/tests/data/6.12-events-only.tar.xz" -C "$tmp"
+rm -f "$tmp/6.12-events-only/strategy"
+expect no_strategy_note 3 "26 kvm_page_fault events but no function_graph" \
+	-- --input "$tmp/6.12-events-only" --summary-only
+
+# profile lines that were silently cut
+{ echo "name t"; printf 'root'; for i in $(seq 70); do printf ' f%d' "$i"; done
+  echo; } >"$tmp/words.profile"
+expect profile_65_words 1 "words.profile:2: more than 64 words" -- \
+	--profile "$tmp/words.profile" --input "$tmp/$rec" --summary-only
+{ echo "name t"; printf 'root kvm_mmu_page_fault %01100d\n' 0; } \
+	>"$tmp/long.profile"
+expect profile_long_line 1 "long.profile:2: line longer than 1023 bytes" -- \
+	--profile "$tmp/long.profile" --input "$tmp/$rec" --summary-only
+
+# output errors: said, non-zero, and output paths checked before replay
+timeout 20 "$G" --input "$tmp/$rec" --json >/dev/full 2>"$tmp/err"
+rc=$?
+if [ "$rc" != 0 ] && grep -q "write error" "$tmp/err"; then
+	pass stdout_dev_full
+else
+	fail stdout_dev_full "exit $rc: $(head -c 200 "$tmp/err")"
+fi
+for opt in --folded --svg --chrome-trace --prefault-report; do
+	expect "unwritable${opt#-}" 1 "$tmp/no/such/dir/out" -- \
+		--input "$tmp/$rec" "$opt" "$tmp/no/such/dir/out" --summary-only
+done
