@@ -96,6 +96,13 @@ static int check_damage(struct run *run, const char *input)
 			    "events-only, strategy note missing?): replay it "
 			    "with --strategy events-only", input,
 			    (unsigned long long)pf);
+	uint64_t dropped = capture_builder_stats(run->capture)->threads_dropped;
+
+	if (dropped)
+		return fail(EXIT_DAMAGED, "warning: %s: %llu records dropped: "
+			    "more threads in a fault at once than the %d "
+			    "followed; the figures are incomplete", input,
+			    (unsigned long long)dropped, BUILDER_MAX_THREADS);
 	if (!pages && !undecoded)
 		return 0;
 	return fail(EXIT_DAMAGED, "warning: %s is damaged: %llu raw pages "
