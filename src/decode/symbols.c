@@ -14,6 +14,7 @@
 
 #include <traceevent/event-parse.h>
 
+#include "file_read.h"
 #include "hashtab.h"
 #include "symbols.h"
 
@@ -134,7 +135,7 @@ int symbols_load_kallsyms(struct symbols *syms, const char *path)
 	FILE *f;
 	int ret = 0;
 
-	f = fopen(path, "re");
+	f = fopen_regular(path);
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {

@@ -54,7 +54,8 @@ static int load_symbols(struct capture *c, const char *dir, char *err,
 	strncat(path, "/kallsyms", sizeof(path) - strlen(path) - 1);
 	r = symbols_load_kallsyms(c->syms, path);
 	if (r < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-r));
+		snprintf(err, errlen, "%s: %s", path, r == -EINVAL ?
+			 "not a regular file" : strerror(-r));
 		return r;
 	}
 	if (r == 0 && !dir) {

@@ -135,3 +135,19 @@ for opt in --folded --svg --chrome-trace --prefault-report; do
 	expect "unwritable${opt#-}" 1 "$tmp/no/such/dir/out" -- \
 		--input "$tmp/$rec" "$opt" "$tmp/no/such/dir/out" --summary-only
 done
+
+# the small files around the pages: FIFOs and /dev/zero never hang
+cp -a "$tmp/$rec" "$tmp/notes"
+rm "$tmp/notes/kallsyms" "$tmp/notes/strategy"
+mkfifo "$tmp/notes/kallsyms" "$tmp/notes/strategy"
+ln -sf /dev/zero "$tmp/notes/saved_cmdlines"
+expect kallsyms_fifo 1 "kallsyms: not a regular file" -- \
+	--input "$tmp/notes" --summary-only
+rm "$tmp/notes/kallsyms"
+cp "$tmp/$rec/kallsyms" "$tmp/notes/kallsyms"
+if timeout 20 "$G" --input "$tmp/notes" --summary-only >"$tmp/out" \
+	2>"$tmp/err" && grep -q "^Summary: 26 faults" "$tmp/out"; then
+	pass notes_fifo_and_dev_zero
+else
+	fail notes_fifo_and_dev_zero "$(head -c 200 "$tmp/err")"
+fi
