@@ -151,3 +151,35 @@ if timeout 20 "$G" --input "$tmp/notes" --summary-only >"$tmp/out" \
 else
 	fail notes_fifo_and_dev_zero "$(head -c 200 "$tmp/err")"
 fi
+
+# a thread name that is not UTF-8 keeps --json valid JSON
+cp -a "$tmp/$rec" "$tmp/comm"
+tids=$("$G" --input "$tmp/$rec" --json 2>/dev/null | python3 -c '
+import json, sys
+print(" ".join(sorted({str(json.loads(l)["tid"]) for l in sys.stdin
+                       if "tid" in json.loads(l)})))')
+for t in $tids; do printf '%s \377\376bad"\\\001\n' "$t"; done \
+	>"$tmp/comm/saved_cmdlines"
+if [ -n "$tids" ] && "$G" --input "$tmp/comm" --json 2>/dev/null | python3 -c '
+import json, sys
+names = [json.loads(l).get("comm") for l in sys.stdin]
+sys.exit(0 if "\xff\xfebad\"\\\x01" in names else 1)'; then
+	pass json_non_utf8_thread_name
+else
+	fail json_non_utf8_thread_name "tids: ${tids:-none}"
+fi
+
+# check says no strategy can run (as non-root) and exits non-zero
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$G" check >"$tmp/check.out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" = 1 ] && grep -q "no capture strategy can run" "$tmp/err"
+	then
+		pass check_non_root_exit_status
+	else
+		fail check_non_root_exit_status "exit $rc: $(head -c 200 "$tmp/err")"
+	fi
+else
+	echo "SKIP: hostile/check_non_root_exit_status (needs root and setpriv)"
+fi
