@@ -275,17 +275,17 @@ TEST(skewed_child_longer_than_parent)
 TEST(huge_times_are_refused_or_capped)
 {
 	uint64_t dur[8], self[8];
-	struct fault fb;
+	struct fault hf;
 	int top;
 
-	fault_init(&fb, FAULT_KIND_NORMAL, 1);
-	call(&fb, -1, "kvm_mmu_page_fault", 0, UINT64_MAX);
-	CHECK_EQ(flame_split_fault(&fb, dur, self), -ERANGE);
+	fault_init(&hf, FAULT_KIND_NORMAL, 1);
+	call(&hf, -1, "kvm_mmu_page_fault", 0, UINT64_MAX);
+	CHECK_EQ(flame_split_fault(&hf, dur, self), -ERANGE);
 
-	fault_init(&fb, FAULT_KIND_NORMAL, 1);
-	top = call(&fb, -1, "kvm_mmu_page_fault", 0, INT64_MAX);
-	call(&fb, top, "kvm_tdp_page_fault", 0, UINT64_MAX);
-	CHECK_EQ(flame_split_fault(&fb, dur, self), INT64_MAX);
+	fault_init(&hf, FAULT_KIND_NORMAL, 1);
+	top = call(&hf, -1, "kvm_mmu_page_fault", 0, INT64_MAX);
+	call(&hf, top, "kvm_tdp_page_fault", 0, UINT64_MAX);
+	CHECK_EQ(flame_split_fault(&hf, dur, self), INT64_MAX);
 	CHECK_EQ(dur[1], (uint64_t)INT64_MAX);	/* capped at the root */
 	CHECK_EQ(self[0], 0);
 }
