@@ -18,6 +18,8 @@
 
 #define EXIT_USAGE	2
 #define EXIT_VM_GONE	3
+/* A replay that finished on damaged input: its results are incomplete. */
+#define EXIT_DAMAGED	4
 
 struct tracefs_instance;
 
@@ -49,9 +51,6 @@ int record_dat_finish(struct run *run);
 void record_dat_cleanup(struct run *run);
 
 /* Print "kvmmmu-graph: MESSAGE" on stderr and return @code. */
-/* Exit status of a replay that finished on damaged input. */
-#define EXIT_DAMAGED	3
-
 int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A profile by name (profile directories) or path; prints why not. */

@@ -3,7 +3,7 @@
 # tests/data/hostile/make-cases.py), per-CPU files that are a FIFO or
 # /dev/zero, a profile that never ends, and contradictory options. Each
 # must give a one-line message and the documented non-zero exit status
-# (1: refused, 2: usage, 3: replayed but damaged) within a few seconds,
+# (1: refused, 2: usage, 4: replayed but damaged) within a few seconds,
 # never a crash, a hang or a quiet wrong number.
 #
 #   tests/cli/run-hostile-tests.sh BUILDDIR SRCDIR
@@ -44,12 +44,12 @@ c=$tmp/cases
 # crashes and reads past the page buffer, now skipped and counted
 for n in commit_past_page commit_missed_at_end appended_random \
 	 endless_padding event_past_page event_negative_len; do
-	expect "$n" 3 "damaged: [1-9][0-9]* raw pages skipped" -- \
+	expect "$n" 4 "damaged: [1-9][0-9]* raw pages skipped" -- \
 		--input "$c/$n" --summary-only
 done
-expect cpu_file_zeroed 3 "damaged: 17 raw pages skipped" -- \
+expect cpu_file_zeroed 4 "damaged: 17 raw pages skipped" -- \
 	--input "$c/cpu_file_zeroed" --summary-only
-expect field_offset_bad 3 "26 records not decodable" -- \
+expect field_offset_bad 4 "26 records not decodable" -- \
 	--input "$c/field_offset_bad" --summary-only
 # refused before anything is read
 expect appended_partial 1 "not a whole number of 4096-byte pages" -- \
@@ -110,7 +110,7 @@ expect input_and_check 2 "check probes this host" -- \
 # an events-only recording without its strategy note gave 0 faults, exit 0
 tar -xJf "$srcdir/tests/data/6.12-events-only.tar.xz" -C "$tmp"
 rm -f "$tmp/6.12-events-only/strategy"
-expect no_strategy_note 3 "26 kvm_page_fault events but no function_graph" \
+expect no_strategy_note 4 "26 kvm_page_fault events but no function_graph" \
 	-- --input "$tmp/6.12-events-only" --summary-only
 
 # profile lines that were silently cut
