@@ -3,7 +3,10 @@
 # (tests/fuzz/fuzz_replay.c): one seed per recording, each with the first
 # pages of each CPU, plus a few seeds of single pages.
 #
-#   make-seeds.py DATA_DIR OUT_DIR
+#   make-seeds.py DATA_DIR OUT_DIR [PAGES_DIR]
+#
+# With PAGES_DIR, also seeds for fuzz_pages.c: the first pages of each
+# CPU file, alone.
 import os
 import struct
 import sys
@@ -67,6 +70,21 @@ def main():
             base = os.path.join(out, name[:-len(".tar.xz")])
             open(base + "-head", "wb").write(pack(rec, (0, 4)))
             open(base + "-page1", "wb").write(pack(rec, (1, 2), {0}))
+            if len(sys.argv) > 3:
+                pages_seeds(rec, os.path.join(sys.argv[3],
+                                              os.path.basename(base)))
+
+
+def pages_seeds(rec, base):
+    os.makedirs(os.path.dirname(base), exist_ok=True)
+    cpu = 0
+    while True:
+        raw = read(os.path.join(rec, "per_cpu", "cpu%d" % cpu,
+                                "trace_pipe_raw"))
+        if raw is None:
+            break
+        open("%s-cpu%d" % (base, cpu), "wb").write(raw[:4 * PAGE])
+        cpu += 1
 
 
 main()
