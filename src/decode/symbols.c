@@ -33,14 +33,24 @@ struct symbols {
 	uint32_t nr_dense, cap_dense;
 	struct hashtab cache;		/* address -> dense index */
 	struct tep_handle *tep;		/* kallsyms of a trace.dat, or NULL */
+	uint32_t unknown;		/* dense index of "[unknown]", or MAX */
 };
+
+/*
+ * Addresses remembered (each unknown one gets a "0x..." name): a damaged
+ * recording with a new function address on every event must not grow the
+ * table without bound. Past it, unknown addresses are all "[unknown]".
+ */
+#define SYMBOLS_MAX_ADDRS	(1u << 20)
 
 struct symbols *symbols_new(void)
 {
 	struct symbols *syms = calloc(1, sizeof(struct symbols));
 
-	if (syms)
-		hashtab_init(&syms->cache, HASHTAB_NO_LIMIT);
+	if (syms) {
+		hashtab_init(&syms->cache, SYMBOLS_MAX_ADDRS);
+		syms->unknown = UINT32_MAX;
+	}
 	return syms;
 }
 
@@ -234,11 +244,28 @@ static uint32_t resolve_uncached(struct symbols *syms, uint64_t addr)
 	return off < 0 ? UINT32_MAX : new_dense(syms, (uint32_t)off);
 }
 
+/* An address not remembered: its symbol, else the one "[unknown]". */
+static uint32_t resolve_uncacheable(struct symbols *syms, uint64_t addr)
+{
+	struct ksym *k = lookup(syms, addr);
+
+	if (k) {
+		if (k->dense == UINT32_MAX)
+			k->dense = new_dense(syms, k->name);
+		return k->dense;
+	}
+	if (syms->unknown == UINT32_MAX)
+		syms->unknown = symbols_intern(syms, "[unknown]");
+	return syms->unknown;
+}
+
 uint32_t symbols_resolve(struct symbols *syms, uint64_t addr)
 {
 	uint64_t *dense;
 	int ret = hashtab_get_or_add(&syms->cache, addr, &dense);
 
+	if (ret == -EINVAL || ret == -ENOSPC)	/* UINT64_MAX, or full */
+		return resolve_uncacheable(syms, addr);
 	if (ret < 0)
 		return UINT32_MAX;
 	if (ret)

@@ -197,11 +197,16 @@ static struct thread_state *get_thread(struct fault_builder *b, int tid)
 
 /* ---- function classification, cached per dense index ---- */
 
+/* Dense function indexes are below this (symbols.c caps them lower). */
+#define FUNC_CACHE_MAX	(1u << 24)
+
 static int grow_func_cache(struct fault_builder *b, uint32_t idx)
 {
 	uint32_t ncap = b->func_cap ? b->func_cap : 256;
 	unsigned char *p, *r;
 
+	if (idx >= FUNC_CACHE_MAX)	/* UINT32_MAX: out of memory */
+		return -ERANGE;
 	while (ncap <= idx)
 		ncap *= 2;
 	p = realloc(b->phase_of, ncap);

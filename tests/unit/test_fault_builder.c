@@ -437,6 +437,27 @@ static int setup(void)
 	return prof ? 0 : -1;
 }
 
+/*
+ * A function address of UINT64_MAX (the hash table's reserved key) made
+ * the function cache grow forever (found by fuzz_pages): it now resolves
+ * like any other address, uncached.
+ */
+TEST(function_address_all_ones_is_resolved)
+{
+	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
+
+	feed(b, pf(1, 0, 0x7000, 6));
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, ent(1, 0, UINT64_MAX, 1));
+	feed(b, ext(1, 0, UINT64_MAX, 1, 1100, 1200));
+	feed(b, ext(1, 0, A_ROOT, 0, 1000, 2000));
+	CHECK_EQ(nr_emitted, 1);
+	CHECK(last.complete);
+	CHECK_EQ(last.nr_nodes, 2);
+	CHECK_EQ(last.nodes[1].func, symbols_resolve(syms, UINT64_MAX - 1));
+	fault_builder_free(b);
+}
+
 /* A new thread id on every record: the table stays bounded. */
 TEST(thread_table_is_bounded)
 {
@@ -484,6 +505,7 @@ int main(void)
 	RUN(events_only_delay_runs_to_next_kvm_entry);
 	RUN(huge_trees_are_truncated_but_timed);
 	RUN(thread_table_is_bounded);
+	RUN(function_address_all_ones_is_resolved);
 	profile_free(prof);
 	symbols_free(syms);
 	return TESTS_DONE();
