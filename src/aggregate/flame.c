@@ -46,7 +46,7 @@ int64_t flame_split_fault(const struct fault *f, uint64_t *dur,
 	if (!dur)
 		dur = scratch;
 	dur[0] = fault_node_duration(&f->nodes[0]);
-	if (dur[0] > INT64_MAX)		/* damaged times: not a duration */
+	if (dur[0] > INT64_MAX)	/* damaged times: not a duration */
 		return -ERANGE;
 	self[0] = dur[0];	/* self[] holds what is left of each budget */
 	for (i = 1; i < n; i++) {
@@ -55,7 +55,7 @@ int64_t flame_split_fault(const struct fault *f, uint64_t *dur,
 		if (p >= i)
 			return -EINVAL;
 		dur[i] = fault_node_duration(&f->nodes[i]);
-		if (dur[i] > self[p])	/* skew: cap at the parent's budget */
+		if (dur[i] > self[p])	/* skew: cap at the parent */
 			dur[i] = self[p];
 		self[p] -= dur[i];
 		self[i] = dur[i];

@@ -84,9 +84,9 @@ static int check_numbering(const char *dir, int highest, int count, int max,
 	}
 	for (i = 0; count != highest + 1 && i < highest; i++)
 		if (!cpu_file_exists(dir, i)) {
-			snprintf(err, errlen, "%s: per_cpu/cpu%d/trace_pipe_raw "
-				 "is missing while cpu%d exists", dir, i,
-				 highest);
+			snprintf(err, errlen, "%s: per_cpu/cpu%d/"
+				 "trace_pipe_raw is missing while cpu%d "
+				 "exists", dir, i, highest);
 			return -ENOENT;
 		}
 	return 0;
@@ -139,21 +139,21 @@ static bool same_first_page(int fa, int fb, unsigned char *pa,
 }
 
 static int check_copies(const char *dir, const int *fds, int nr,
-			size_t page_size, char *err, size_t errlen)
+			size_t psize, char *err, size_t errlen)
 {
-	unsigned char *pa = malloc(page_size), *pb = malloc(page_size);
+	unsigned char *pa = malloc(psize), *pb = malloc(psize);
 	int i, j, r = 0;
 
 	if (!pa || !pb)
 		r = -ENOMEM;
 	for (i = 1; !r && i < nr; i++)
-		for (j = 0; !r && j < i; j++)
-			if (same_first_page(fds[j], fds[i], pa, pb, page_size)) {
-				snprintf(err, errlen, "%s: per_cpu/cpu%d/"
-					 "trace_pipe_raw is a copy of cpu%d's",
-					 dir, i, j);
-				r = -EBADMSG;
-			}
+		for (j = 0; !r && j < i; j++) {
+			if (!same_first_page(fds[j], fds[i], pa, pb, psize))
+				continue;
+			snprintf(err, errlen, "%s: per_cpu/cpu%d/trace_pipe_raw"
+				 " is a copy of cpu%d's", dir, i, j);
+			r = -EBADMSG;
+		}
 	if (r == -ENOMEM)
 		snprintf(err, errlen, "out of memory");
 	free(pa);

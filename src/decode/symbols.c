@@ -33,7 +33,7 @@ struct symbols {
 	uint32_t nr_dense, cap_dense;
 	struct hashtab cache;		/* address -> dense index */
 	struct tep_handle *tep;		/* kallsyms of a trace.dat, or NULL */
-	uint32_t unknown;		/* dense index of "[unknown]", or MAX */
+	uint32_t unknown;		/* index of "[unknown]", or MAX */
 };
 
 /*

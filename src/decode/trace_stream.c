@@ -43,7 +43,7 @@ struct cpu_reader {
 struct trace_stream {
 	int nr_cpus;
 	int page_size;
-	int data_start;		/* page header size: 16 (or 12 for 32-bit) */
+	int data_start;		/* page header: 16 (12 for 32-bit) */
 	uint64_t pages;
 	uint64_t lost;
 	uint64_t bad_pages;	/* skipped: malformed header or events */

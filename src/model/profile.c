@@ -333,8 +333,8 @@ static int parse_stream(struct profile *prof, FILE *f, const char *path,
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
 		if (line_cut(line, f)) {
-			msg_set(err, errlen, "%s:%d: line longer than %zu bytes",
-				path, lineno, sizeof(line) - 1);
+			msg_set(err, errlen, "%s:%d: line longer than %zu "
+				"bytes", path, lineno, sizeof(line) - 1);
 			return -E2BIG;
 		}
 		n = split_words(line, w, PROFILE_LINE_WORDS);

@@ -113,8 +113,8 @@ static void walk_page(struct fault_builder *b, uint64_t *ts_floor)
 	     ev = kbuffer_next_event(kbuf, &ts)) {
 		if (++steps > PAGE / 4)
 			die("kbuffer", "walk longer than the page");
-		if (event_decode(dec, ev, (unsigned int)kbuffer_event_size(kbuf),
-				 &rec) < 0)
+		if (event_decode(dec, ev,
+				 (unsigned int)kbuffer_event_size(kbuf), &rec) < 0)
 			continue;
 		rec.cpu = 0;
 		rec.ts = ts < *ts_floor ? *ts_floor : ts;	/* in order */

@@ -308,7 +308,8 @@ TEST(empty_recording_directory_is_an_error)
 {
 	struct tep_handle *tep = make_tep();
 
-	CHECK(trace_stream_open_dir("/nonexistent-kvmmmu", tep, err, sizeof(err)) == NULL);
+	CHECK(trace_stream_open_dir("/nonexistent-kvmmmu", tep, err,
+				    sizeof(err)) == NULL);
 	tep_free(tep);
 }
 
