@@ -74,6 +74,13 @@ for n in format_missing_field format_missing_common_type; do
 		fail "$n" "$(head -c 200 "$tmp/err")"
 	fi
 done
+# a function address of all ones looped the fault builder forever
+if timeout 20 "$G" --input "$c/func_all_ones" --summary-only >"$tmp/out" \
+	2>"$tmp/err" && grep -q "^Summary: [0-9]* faults" "$tmp/out"; then
+	pass func_all_ones
+else
+	fail func_all_ones "exit $?: $(head -c 200 "$tmp/err")"
+fi
 cp -a "$tmp/$rec" "$tmp/nofield"
 sed -i '/ exit_reason;/d' "$tmp/nofield/events/kvm/kvm_exit/format"
 if timeout 20 "$G" --input "$tmp/nofield" --summary-only >/dev/null \

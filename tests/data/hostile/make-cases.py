@@ -68,6 +68,46 @@ def set_offset(name, offset):
     return fn
 
 
+def event_id(d, event):
+    for l in open(os.path.join(d, "events", event, "format")):
+        if l.startswith("ID:"):
+            return int(l.split()[1])
+    raise SystemExit("%s: no ID" % event)
+
+
+def page_events(data, off):
+    """(payload offset, payload length) of each data event of a page."""
+    size = struct.unpack_from("<Q", data, off + 8)[0] & ((1 << 27) - 1)
+    pos, base = 0, off + HDR
+    while pos < size:
+        w = struct.unpack_from("<I", data, base + pos)[0]
+        t = w & 31
+        if t == 29:
+            return
+        if t in (30, 31):
+            pos += 8
+            continue
+        if t == 0:
+            n = struct.unpack_from("<I", data, base + pos + 4)[0] - 4
+            yield base + pos + 8, n
+            pos += 8 + ((n + 3) & ~3)
+        else:
+            yield base + pos + 4, t * 4
+            pos += 4 + t * 4
+
+
+def case_func_all_ones(d):
+    # every funcgraph_entry of a page names function 0xffff...ffff (the
+    # key the symbol cache reserves): the fault builder looped forever
+    fid = event_id(d, "ftrace/funcgraph_entry")
+
+    def fn(data, off):
+        for at, n in page_events(data, off):
+            if struct.unpack_from("<H", data, at)[0] == fid:
+                struct.pack_into("<Q", data, at + 8, (1 << 64) - 1)
+    patch_page(d, 0, 0, fn)
+
+
 def case_commit_past_page(d):
     # size 64 KiB and "missed events stored" after the data
     patch_page(d, 0, 0, set_commit(MISSING_EVENTS | MISSING_STORED | 0x10000))
