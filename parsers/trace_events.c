@@ -3,6 +3,7 @@
  * trace_events.c - field lookup and decoding of event payloads.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,10 @@
 
 #define MAX_EVENT_ID	65536
 #define MAX_FIELDS	8
+/* An event's payload fits a ring-buffer page (4096 - 16-byte header). */
+#define MAX_EVENT_SIZE	4080
+/* common_type, common_flags, common_preempt_count, common_pid */
+#define COMMON_SIZE	8
 
 /* Where a decoded field goes in struct trace_record. */
 enum field_target {
@@ -104,23 +109,66 @@ static void loc_from_field(struct field_loc *loc, struct tep_format_field *f,
 	loc->target = target;
 }
 
+/*
+ * A field as the format file gives it: an offset and a size the payload
+ * can hold, after the common header unless it is part of it.
+ */
+static bool field_fits(const struct tep_format_field *f, bool common)
+{
+	if (f->offset < 0 || f->size <= 0 || f->size > MAX_EVENT_SIZE ||
+	    f->offset > MAX_EVENT_SIZE - f->size)
+		return false;
+	return common ? f->offset + f->size <= COMMON_SIZE :
+			f->offset >= COMMON_SIZE;
+}
+
+/* Whether a used field overlaps one found before it. */
+static bool overlaps(const struct event_layout *lay,
+		     const struct tep_format_field *f)
+{
+	unsigned int i, a, b;
+
+	for (i = 0; i < lay->nr_fields; i++) {
+		a = lay->fields[i].offset;
+		b = a + lay->fields[i].size;
+		if ((unsigned int)f->offset < b &&
+		    a < (unsigned int)(f->offset + f->size))
+			return true;
+	}
+	return false;
+}
+
+static int bad_field(struct tep_event *ev, const struct tep_format_field *f,
+		     char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s/%s format: field %s at offset %d, size %d "
+		 "does not fit the event", ev->system, ev->name, f->name,
+		 f->offset, f->size);
+	return -ERANGE;
+}
+
 static int add_layout(struct event_decoder *dec, struct tep_event *ev,
-		      const struct event_spec *spec)
+		      const struct event_spec *spec, char *err, size_t errlen)
 {
 	struct event_layout *lay = &dec->layouts[dec->nr_layouts];
 	struct tep_format_field *f;
 	unsigned int i, end;
 
-	if (ev->id < 0 || ev->id >= MAX_EVENT_ID)
+	if (ev->id < 0 || ev->id >= MAX_EVENT_ID || dec->layout_of[ev->id]) {
+		snprintf(err, errlen, "%s/%s format: ID %d is out of range or "
+			 "used twice", ev->system, ev->name, ev->id);
 		return -ERANGE;
+	}
 	lay->type = spec->type;
 	for (i = 0; i < MAX_FIELDS && spec->fields[i].name; i++) {
 		f = tep_find_field(ev, spec->fields[i].name);
 		if (!f || f->size > 8 || (f->flags & TEP_FIELD_IS_ARRAY))
 			continue;	/* absent on this kernel: left unknown */
+		if (!field_fits(f, false) || overlaps(lay, f))
+			return bad_field(ev, f, err, errlen);
 		loc_from_field(&lay->fields[lay->nr_fields++], f,
 			       spec->fields[i].target);
-		end = (unsigned int)(f->offset + f->size);
+		end = (unsigned int)f->offset + (unsigned int)f->size;
 		if (end > lay->min_size)
 			lay->min_size = end;
 	}
@@ -129,26 +177,35 @@ static int add_layout(struct event_decoder *dec, struct tep_event *ev,
 	return 0;
 }
 
-static int find_common(struct event_decoder *dec, struct tep_event *ev)
+/* The common header; absent fields keep the layout every kernel uses. */
+static int find_common(struct event_decoder *dec, struct tep_event *ev,
+		       char *err, size_t errlen)
 {
 	struct tep_format_field *t = tep_find_common_field(ev, "common_type");
 	struct tep_format_field *p = tep_find_common_field(ev, "common_pid");
 
-	if (!t || !p)
-		return -EINVAL;
-	loc_from_field(&dec->common_type, t, T_NONE);
-	loc_from_field(&dec->common_pid, p, T_NONE);
+	if (t && (!field_fits(t, true) || t->size != 2))
+		return bad_field(ev, t, err, errlen);
+	if (p && (!field_fits(p, true) || p->size != 4))
+		return bad_field(ev, p, err, errlen);
+	if (t)
+		loc_from_field(&dec->common_type, t, T_NONE);
+	if (p)
+		loc_from_field(&dec->common_pid, p, T_NONE);
 	return 0;
 }
 
-struct event_decoder *event_decoder_new(struct tep_handle *tep)
+struct event_decoder *event_decoder_new(struct tep_handle *tep, char *err,
+					size_t errlen)
 {
 	struct event_decoder *dec = calloc(1, sizeof(*dec));
 	struct tep_event *ev;
 	unsigned int i;
 
-	if (!dec)
+	if (!dec) {
+		snprintf(err, errlen, "out of memory");
 		return NULL;
+	}
 	dec->common_type.size = 2;
 	dec->common_pid = (struct field_loc){ .offset = 4, .size = 4,
 					      .is_signed = 1 };
@@ -157,8 +214,11 @@ struct event_decoder *event_decoder_new(struct tep_handle *tep)
 					    specs[i].name);
 		if (!ev)
 			continue;
-		find_common(dec, ev);
-		add_layout(dec, ev, &specs[i]);
+		if (find_common(dec, ev, err, errlen) ||
+		    add_layout(dec, ev, &specs[i], err, errlen)) {
+			free(dec);
+			return NULL;
+		}
 	}
 	return dec;
 }

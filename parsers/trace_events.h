@@ -10,6 +10,7 @@
 #define KVMMMU_TRACE_EVENTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct tep_handle;
@@ -88,10 +89,14 @@ bool event_decoder_wanted(unsigned int i, const char **system,
  * @tep:	event formats of the kernel (live tracefs or a recording)
  *
  * Events that the kernel does not have are simply not decoded; use
- * event_decoder_has() to ask.
- * Return: the decoder, or NULL when out of memory.
+ * event_decoder_has() to ask. The offsets and sizes of the fields used
+ * are checked against the largest event a page can hold, the 8-byte
+ * common header and each other, so no payload is read out of bounds.
+ * Return: the decoder, or NULL with @err set (a field that does not fit,
+ * or out of memory).
  */
-struct event_decoder *event_decoder_new(struct tep_handle *tep);
+struct event_decoder *event_decoder_new(struct tep_handle *tep, char *err,
+					size_t errlen);
 void event_decoder_free(struct event_decoder *dec);
 
 /* True when the kernel's formats offer records of @type. */

@@ -5,6 +5,8 @@ set -eu
 export DEBIAN_FRONTEND=noninteractive
 BUILD="build-essential autoconf automake libtool pkg-config
 	libtracefs-dev libtraceevent-dev libtracecmd-dev libkmod-dev"
+# the sanitizer build and the libFuzzer target (make fuzz, fuzz-smoke)
+BUILD="$BUILD clang libclang-rt-14-dev"
 # the QEMU test host: qemu, busybox for the initramfs, trace-cmd to compare,
 # cpio/xz/kmod to pack the initramfs and unpack Debian's modules
 VM="qemu-system-x86 busybox-static trace-cmd cpio xz-utils kmod file"

@@ -40,24 +40,24 @@ int64_t flame_split_fault(const struct fault *f, uint64_t *dur,
 	uint32_t i, n = f->nr_nodes < FAULT_MAX_NODES ? f->nr_nodes :
 						      FAULT_MAX_NODES;
 	uint64_t scratch[FAULT_MAX_NODES];
-	int64_t left;
 
 	if (!n || f->nodes[0].parent != FAULT_NO_PARENT)
 		return -EINVAL;
 	if (!dur)
 		dur = scratch;
 	dur[0] = fault_node_duration(&f->nodes[0]);
+	if (dur[0] > INT64_MAX)		/* damaged times: not a duration */
+		return -ERANGE;
 	self[0] = dur[0];	/* self[] holds what is left of each budget */
 	for (i = 1; i < n; i++) {
 		uint32_t p = f->nodes[i].parent;
 
 		if (p >= i)
 			return -EINVAL;
-		left = (int64_t)self[p];
 		dur[i] = fault_node_duration(&f->nodes[i]);
-		if ((int64_t)dur[i] > left)	/* skew: cap at the parent */
-			dur[i] = (uint64_t)left;
-		self[p] = (uint64_t)(left - (int64_t)dur[i]);
+		if (dur[i] > self[p])	/* skew: cap at the parent's budget */
+			dur[i] = self[p];
+		self[p] -= dur[i];
 		self[i] = dur[i];
 	}
 	return (int64_t)dur[0];

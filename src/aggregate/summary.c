@@ -116,6 +116,9 @@ static void text_diagnostics(FILE *out, const struct run_info *ri)
 			"function exits matched no call\n",
 			(unsigned long long)ri->decode_errors,
 			(unsigned long long)ri->unmatched_exits);
+	if (ri->damaged_pages)
+		fprintf(out, "note: %llu damaged raw pages were skipped\n",
+			(unsigned long long)ri->damaged_pages);
 	if (!ri->nr_missing)
 		return;
 	fprintf(out, "note: %u profile items this kernel lacks were skipped:",
@@ -193,12 +196,14 @@ void summary_print_json(const struct summary *s, const struct run_info *ri,
 
 	fprintf(out, "{\"type\":\"summary\",\"strategy\":\"%s\",\"faults\":%llu,"
 		"\"incomplete\":%llu,\"lost_events\":%llu,\"filtered\":%llu,"
-		"\"decode_errors\":%llu,\"unmatched_exits\":%llu,",
+		"\"decode_errors\":%llu,\"damaged_pages\":%llu,"
+		"\"unmatched_exits\":%llu,",
 		ri->strategy, (unsigned long long)s->faults,
 		(unsigned long long)s->incomplete,
 		(unsigned long long)ri->lost_events,
 		(unsigned long long)ri->filtered,
 		(unsigned long long)ri->decode_errors,
+		(unsigned long long)ri->damaged_pages,
 		(unsigned long long)ri->unmatched_exits);
 	json_missing(out, ri);
 	fputs(",\"by_type\":{", out);

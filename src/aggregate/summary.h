@@ -22,6 +22,7 @@ struct findings;
  * @pages:	raw pages read
  * @filtered:	faults left out by --threshold / --vcpu
  * @decode_errors: records whose payload could not be decoded
+ * @damaged_pages: raw pages skipped as malformed or zeroed
  * @unmatched_exits: function_graph exits that matched no open call
  * @missing:	profile items this kernel lacks ("event kvmmmu/foo",
  *		"allow bar", ...), skipped at start
@@ -33,6 +34,7 @@ struct run_info {
 	uint64_t pages;
 	uint64_t filtered;
 	uint64_t decode_errors;
+	uint64_t damaged_pages;
 	uint64_t unmatched_exits;
 	const char *const *missing;
 	unsigned int nr_missing;

@@ -18,6 +18,8 @@
 
 #define EXIT_USAGE	2
 #define EXIT_VM_GONE	3
+/* A replay that finished on damaged input: its results are incomplete. */
+#define EXIT_DAMAGED	4
 
 struct tracefs_instance;
 

@@ -201,6 +201,7 @@ static void capture_facts(const struct run *run, struct run_info *ri)
 	ri->lost_events = capture_lost_events(run->capture);
 	ri->pages = capture_pages(run->capture);
 	ri->decode_errors = capture_decode_errors(run->capture);
+	ri->damaged_pages = capture_damaged_pages(run->capture);
 	ri->unmatched_exits = capture_builder_stats(run->capture)->unmatched;
 }
 

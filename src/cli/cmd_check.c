@@ -14,6 +14,7 @@ int cmd_check(const struct params *p)
 {
 	struct profile *prof = load_profile(p->profile);
 	struct host_caps caps;
+	char why[256];
 	int r;
 
 	if (!prof)
@@ -25,5 +26,8 @@ int cmd_check(const struct params *p)
 	}
 	check_report_print(stdout, &caps, prof);
 	profile_free(prof);
+	/* the report says why; the status lets scripts know */
+	if (!host_caps_usable(&caps, STRATEGY_AUTO, why, sizeof(why)))
+		return fail(1, "no capture strategy can run here: %s", why);
 	return 0;
 }

@@ -79,6 +79,38 @@ int replay_input(struct run *run, const char *input)
 	return 0;
 }
 
+/*
+ * A replay whose data is damaged still prints what it could rebuild, then
+ * says so in one line and exits 3: its figures cannot be trusted.
+ */
+static int check_damage(struct run *run, const char *input)
+{
+	uint64_t pages = capture_damaged_pages(run->capture);
+	uint64_t undecoded = capture_decode_errors(run->capture);
+	uint64_t pf = capture_records(run->capture, REC_PAGE_FAULT);
+
+	if (!capture_events_only(run->capture) && pf &&
+	    !capture_records(run->capture, REC_FG_ENTRY))
+		return fail(EXIT_DAMAGED, "warning: %s: %llu kvm_page_fault "
+			    "events but no function_graph records (recorded "
+			    "events-only, strategy note missing?): replay it "
+			    "with --strategy events-only", input,
+			    (unsigned long long)pf);
+	uint64_t dropped = capture_builder_stats(run->capture)->threads_dropped;
+
+	if (dropped)
+		return fail(EXIT_DAMAGED, "warning: %s: %llu records dropped: "
+			    "more threads in a fault at once than the %d "
+			    "followed; the figures are incomplete", input,
+			    (unsigned long long)dropped, BUILDER_MAX_THREADS);
+	if (!pages && !undecoded)
+		return 0;
+	return fail(EXIT_DAMAGED, "warning: %s is damaged: %llu raw pages "
+		    "skipped, %llu records not decodable; the figures are "
+		    "incomplete", input, (unsigned long long)pages,
+		    (unsigned long long)undecoded);
+}
+
 int cmd_replay(const struct params *p)
 {
 	struct run run = { .p = p };
@@ -99,6 +131,8 @@ int cmd_replay(const struct params *p)
 		ret = replay_input(&run, p->input_dir);
 	if (!ret)
 		ret = finish_report(&run);
+	if (!ret)
+		ret = check_damage(&run, p->input_dir);
 	run_free(&run);
 	return ret;
 }

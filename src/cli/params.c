@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "breakdown.h"
 #include "metrics_server.h"
 #include "msg.h"
 #include "params.h"
@@ -82,7 +84,7 @@ void params_usage(FILE *out)
 "      --chrome-trace-max-mb N  split it into files of about N MB\n"
 "      --prefault-report FILE  the GPA ranges whose first-touch faults\n"
 "                          cost most, as JSON\n"
-"      --top N             show the N slowest faults' trees (default 5)\n"
+"      --top N             show the N slowest faults' trees (0-100, default 5)\n"
 "      --metrics ADDR:PORT  serve Prometheus metrics (IPv4:PORT, [IPv6]:PORT)\n"
 "      --metrics-file FILE  rewrite FILE with the metrics every second\n"
 "      --metrics-hold SECONDS  keep serving metrics after the run ends\n"
@@ -109,7 +111,9 @@ static int parse_double(const char *s, double *out)
 
 	errno = 0;
 	*out = strtod(s, &end);
-	return (errno || end == s || *end || *out < 0) ? -1 : 0;
+	/* !(x >= 0) also refuses "nan" */
+	return (errno || end == s || *end || !(*out >= 0) ||
+		*out == HUGE_VAL) ? -1 : 0;
 }
 
 static int parse_long(const char *s, long min, long max, long *out)
@@ -197,7 +201,7 @@ static int parse_valued(struct params *p, int opt, const char *arg)
 		p->chrome_max_bytes = (uint64_t)(d * 1048576.0);
 		return 0;
 	case OPT_TOP:
-		if (parse_long(arg, 0, 1000, &v))
+		if (parse_long(arg, 0, BREAKDOWN_MAX_TOP, &v))
 			return -1;
 		p->top_n = (int)v;
 		return 0;
@@ -306,6 +310,11 @@ static int check_mode(struct params *p, char *err, int errlen)
 	if (p->mode == MODE_DIFF && targets) {
 		msg_set(err, errlen, "diff compares two recorded runs; "
 			"--vm, --input and -- COMMAND do not go with it");
+		return -1;
+	}
+	if (p->mode == MODE_CHECK && targets) {
+		msg_set(err, errlen, "check probes this host; --vm, --input "
+			"and -- COMMAND do not go with it");
 		return -1;
 	}
 	if (targets > 1) {

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_read.h"
 #include "jsonl_faults.h"
 
 bool jsonl_is_file(const char *path)
@@ -109,7 +110,7 @@ int64_t jsonl_faults_read(const char *path,
 	char *line = malloc(JSONL_MAX_LINE + 2);
 	struct jsonl_fault f;
 	int64_t n = 0, lineno = 0, ret = 0;
-	FILE *in = fopen(path, "re");
+	FILE *in = fopen_regular(path);
 
 	if (!in || !line) {
 		snprintf(err, errlen, "%s: %s", path, strerror(in ? ENOMEM : errno));

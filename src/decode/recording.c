@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_read.h"
 #include "recording.h"
 #include "symbols.h"
 #include "trace_events.h"
@@ -157,7 +158,7 @@ static enum fault_vendor vendor_of_kallsyms(const char *dir)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/kallsyms", dir);
-	f = fopen(path, "re");
+	f = fopen_regular(path);
 	if (!f)
 		return v;
 	while (v == FAULT_VENDOR_UNKNOWN && fgets(line, sizeof(line), f))
@@ -184,7 +185,7 @@ int recording_read_note(const char *dir, const char *file, char *buf,
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "re");
+	f = fopen_regular(path);
 	if (!f)
 		return -errno;
 	if (!fgets(buf, (int)len, f))

@@ -14,6 +14,7 @@
 
 #include <traceevent/event-parse.h>
 
+#include "file_read.h"
 #include "hashtab.h"
 #include "symbols.h"
 
@@ -134,7 +135,7 @@ int symbols_load_kallsyms(struct symbols *syms, const char *path)
 	FILE *f;
 	int ret = 0;
 
-	f = fopen(path, "re");
+	f = fopen_regular(path);
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
@@ -145,7 +146,9 @@ int symbols_load_kallsyms(struct symbols *syms, const char *path)
 	fclose(f);
 	if (ret)
 		return ret;
-	qsort(syms->ksyms, syms->nr_ksyms, sizeof(struct ksym), cmp_ksym);
+	if (syms->nr_ksyms)	/* qsort(NULL, 0) is undefined */
+		qsort(syms->ksyms, syms->nr_ksyms, sizeof(struct ksym),
+		      cmp_ksym);
 	return (int)(syms->nr_ksyms - before);
 }
 

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,11 +43,63 @@ static int load_header(struct tep_handle *tep, const char *dir)
 	return r ? -EINVAL : 0;
 }
 
+/*
+ * The decoder reads fields by offset and never prints events, so the
+ * "print fmt:" line is replaced by an empty one before libtraceevent
+ * parses the format: its print-format parser dereferences NULL when an
+ * argument names a field whose line is missing, and is the largest part
+ * of it a damaged recording could reach. Return the new text or NULL.
+ */
+static char *without_print_fmt(char *buf, ssize_t *len)
+{
+	static const char empty[] = "print fmt: \"\"\n";
+	char *p = strstr(buf, "print fmt:"), *out;
+	size_t keep;
+
+	if (!p)
+		return buf;
+	keep = (size_t)(p - buf);
+	out = malloc(keep + sizeof(empty));
+	if (!out)
+		return NULL;
+	memcpy(out, buf, keep);
+	memcpy(out + keep, empty, sizeof(empty));
+	*len = (ssize_t)(keep + sizeof(empty) - 1);
+	return out;
+}
+
+/* The "field:" lines of a format text. */
+static int count_field_lines(const char *text)
+{
+	const char *p = text;
+	int n = 0;
+
+	while ((p = strstr(p, "\tfield:"))) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/*
+ * libtraceevent stops reading fields at the first line it cannot parse
+ * (an offset of -1, say) and still succeeds: the fields after it would
+ * be silently absent. Every field line must have become a field.
+ */
+static bool all_fields_parsed(struct tep_handle *tep, const char *text,
+			      const char *sys, const char *name)
+{
+	struct tep_event *ev = tep_find_event_by_name(tep, sys, name);
+
+	return ev && ev->format.nr_common + ev->format.nr_fields ==
+		     count_field_lines(text);
+}
+
 /* Parse one event's format; absent events are fine (older kernels). */
 static int load_event(struct tep_handle *tep, const char *dir,
 		      const char *sys, const char *name)
 {
-	char path[4096], *buf;
+	char path[4096], *buf, *text;
 	ssize_t len;
 	int r;
 
@@ -56,8 +109,15 @@ static int load_event(struct tep_handle *tep, const char *dir,
 		return 0;
 	if (len < 0)
 		return (int)len;
-	r = tep_parse_event(tep, buf, (unsigned long)len, sys);
-	free(buf);
+	text = without_print_fmt(buf, &len);
+	if (text != buf)
+		free(buf);
+	if (!text)
+		return -ENOMEM;
+	r = tep_parse_event(tep, text, (unsigned long)len, sys);
+	if (!r && !all_fields_parsed(tep, text, sys, name))
+		r = -1;
+	free(text);
 	return r ? -EINVAL : 1;
 }
 

@@ -20,6 +20,8 @@
 #include <traceevent/kbuffer.h>
 #include <tracefs/tracefs.h>
 
+#include "page_check.h"
+#include "stream_files.h"
 #include "trace_stream.h"
 
 #define STREAM_MAX_CPUS	1024
@@ -41,8 +43,11 @@ struct cpu_reader {
 struct trace_stream {
 	int nr_cpus;
 	int page_size;
+	int data_start;		/* page header size: 16 (or 12 for 32-bit) */
 	uint64_t pages;
 	uint64_t lost;
+	uint64_t bad_pages;	/* skipped: malformed header or events */
+	uint64_t zero_pages;	/* skipped: all zero bytes */
 	struct cpu_reader cpus[];
 };
 
@@ -62,13 +67,16 @@ static struct trace_stream *stream_alloc(struct tep_handle *tep, int nr_cpus)
 	st->page_size = psize;
 	for (i = 0; i < nr_cpus; i++) {
 		st->cpus[i].record_fd = -1;
-		st->cpus[i].page = malloc(psize);
+		st->cpus[i].page = calloc(1, psize);
 		st->cpus[i].kbuf = tep_kbuffer(tep);
 		if (!st->cpus[i].page || !st->cpus[i].kbuf) {
 			trace_stream_close(st);
 			return NULL;
 		}
 	}
+	/* an empty page tells where kbuffer expects the data to start */
+	kbuffer_load_subbuffer(st->cpus[0].kbuf, st->cpus[0].page);
+	st->data_start = kbuffer_start_of_data(st->cpus[0].kbuf);
 	return st;
 }
 
@@ -109,45 +117,37 @@ struct trace_stream *trace_stream_open_live(struct tracefs_instance *inst,
 	return st;
 }
 
-static int count_dir_cpus(const char *dir)
-{
-	char path[PATH_MAX];
-	int n = 0;
-
-	for (;;) {
-		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/trace_pipe_raw",
-			 dir, n);
-		if (access(path, R_OK))
-			return n;
-		n++;
-	}
-}
-
 struct trace_stream *trace_stream_open_dir(const char *dir,
-					   struct tep_handle *tep)
+					   struct tep_handle *tep,
+					   char *err, size_t errlen)
 {
-	int i, fd, nr = count_dir_cpus(dir);
-	char path[PATH_MAX];
 	struct trace_stream *st;
+	int i, nr, psize = tep_get_sub_buffer_size(tep);
+	int fds[STREAM_MAX_CPUS];
 
-	if (!nr) {
-		errno = ENOENT;
+	if (psize <= 0)
+		psize = getpagesize();
+	nr = stream_files_open(dir, (size_t)psize, fds, STREAM_MAX_CPUS,
+			       err, errlen);
+	if (nr < 0)
+		return NULL;
+	st = stream_alloc(tep, nr);
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		for (i = 0; i < nr; i++)
+			close(fds[i]);
 		return NULL;
 	}
-	st = stream_alloc(tep, nr);
-	if (!st)
-		return NULL;
 	for (i = 0; i < nr; i++) {
-		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/trace_pipe_raw",
-			 dir, i);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		st->cpus[i].tcpu = tracefs_cpu_alloc_fd(fd, st->page_size,
+		st->cpus[i].tcpu = tracefs_cpu_alloc_fd(fds[i], st->page_size,
 							false);
 		if (!st->cpus[i].tcpu) {
-			close(fd);
-			continue;
+			snprintf(err, errlen, "out of memory");
+			close(fds[i]);
+			while (++i < nr)
+				close(fds[i]);
+			trace_stream_close(st);
+			return NULL;
 		}
 		st->cpus[i].open = true;
 		st->cpus[i].is_file = true;
@@ -181,9 +181,15 @@ static int load_page(struct trace_stream *st, struct cpu_reader *c)
 			return -EIO;
 		if (c->is_file && r != st->page_size)
 			return -EBADMSG;	/* a truncated recording */
-		if (kbuffer_load_subbuffer(c->kbuf, c->page) < 0 ||
-		    kbuffer_subbuffer_size(c->kbuf) >
-		    st->page_size - kbuffer_start_of_data(c->kbuf))
+		if (c->is_file && raw_page_zero(c->page, st->page_size)) {
+			st->zero_pages++;
+			continue;
+		}
+		if (!raw_page_valid(c->page, st->page_size, st->data_start)) {
+			st->bad_pages++;
+			continue;
+		}
+		if (kbuffer_load_subbuffer(c->kbuf, c->page) < 0)
 			return -EBADMSG;
 		missed = kbuffer_missed_events(c->kbuf);
 		if (missed) {
@@ -275,4 +281,14 @@ uint64_t trace_stream_pages(const struct trace_stream *st)
 uint64_t trace_stream_lost(const struct trace_stream *st)
 {
 	return st->lost;
+}
+
+uint64_t trace_stream_bad_pages(const struct trace_stream *st)
+{
+	return st->bad_pages;
+}
+
+uint64_t trace_stream_zero_pages(const struct trace_stream *st)
+{
+	return st->zero_pages;
 }

@@ -9,6 +9,7 @@
 #define KVMMMU_TRACE_STREAM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct tep_handle;
@@ -35,9 +36,19 @@ struct stream_event {
 struct trace_stream *trace_stream_open_live(struct tracefs_instance *inst,
 					    struct tep_handle *tep,
 					    int nr_cpus);
-/* Open the per_cpu/cpuN/trace_pipe_raw files of a recording directory. */
+/**
+ * trace_stream_open_dir() - open the per-CPU raw files of a recording
+ * @dir:	recording directory (per_cpu/cpuN/trace_pipe_raw)
+ * @tep:	its formats
+ * @err:	one-line reason on failure
+ *
+ * The files are checked first (see stream_files_open()): regular files,
+ * whole pages, no CPU missing between others, no CPU file a copy of
+ * another. Return: the stream, or NULL with @err set.
+ */
 struct trace_stream *trace_stream_open_dir(const char *dir,
-					   struct tep_handle *tep);
+					   struct tep_handle *tep,
+					   char *err, size_t errlen);
 void trace_stream_close(struct trace_stream *st);
 
 int trace_stream_nr_cpus(const struct trace_stream *st);
@@ -74,5 +85,11 @@ int trace_stream_record_to(struct trace_stream *st, const char *dir);
 uint64_t trace_stream_pages(const struct trace_stream *st);
 /* Events the kernel reported as lost (sum over missed-events marks). */
 uint64_t trace_stream_lost(const struct trace_stream *st);
+/*
+ * Pages skipped as damaged: a header or event that does not fit the page
+ * (bad), or a page of zero bytes (zero). Either means data is missing.
+ */
+uint64_t trace_stream_bad_pages(const struct trace_stream *st);
+uint64_t trace_stream_zero_pages(const struct trace_stream *st);
 
 #endif /* KVMMMU_TRACE_STREAM_H */

@@ -29,6 +29,7 @@ struct capture {
 	struct symbols *syms;
 	struct fault_builder *builder;
 	int64_t decode_errors;
+	uint64_t by_type[REC_TYPE_COUNT];	/* records decoded, per type */
 };
 
 static struct tep_handle *load_formats(const char *dir, char *err,
@@ -53,7 +54,8 @@ static int load_symbols(struct capture *c, const char *dir, char *err,
 	strncat(path, "/kallsyms", sizeof(path) - strlen(path) - 1);
 	r = symbols_load_kallsyms(c->syms, path);
 	if (r < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-r));
+		snprintf(err, errlen, "%s: %s", path, r == -EINVAL ?
+			 "not a regular file" : strerror(-r));
 		return r;
 	}
 	if (r == 0 && !dir) {
@@ -67,11 +69,15 @@ static int load_symbols(struct capture *c, const char *dir, char *err,
 static int open_stream(struct capture *c, struct capture_config *cfg,
 		       char *err, size_t errlen)
 {
-	if (cfg->dir)
-		c->stream = trace_stream_open_dir(cfg->dir, c->tep);
-	else
+	if (cfg->dir) {
+		c->stream = trace_stream_open_dir(cfg->dir, c->tep, err,
+						  errlen);
+		if (!c->stream)
+			return -EINVAL;
+	} else {
 		c->stream = trace_stream_open_live(cfg->instance, c->tep,
 				(int)sysconf(_SC_NPROCESSORS_CONF));
+	}
 	if (!c->stream) {
 		snprintf(err, errlen, "%s: cannot open per-CPU raw buffers",
 			 cfg->dir ? cfg->dir : "tracefs");
@@ -133,11 +139,9 @@ struct capture *capture_open(struct capture_config *cfg, char *err,
 	}
 	if (c->dat)
 		c->tep = tracedat_tep(c->dat);
-	c->dec = event_decoder_new(c->tep);
-	if (!c->dec) {
-		snprintf(err, errlen, "out of memory");
+	c->dec = event_decoder_new(c->tep, err, errlen);
+	if (!c->dec)
 		goto fail;
-	}
 	if (!event_decoder_has(c->dec, REC_PAGE_FAULT)) {
 		snprintf(err, errlen, "no kvm:kvm_page_fault event format: "
 			 "is the kvm module loaded?");
@@ -189,6 +193,7 @@ static int feed(struct capture *c, const void *data, unsigned int size,
 		c->decode_errors++;
 		return 0;
 	}
+	c->by_type[rec.type]++;
 	rec.cpu = cpu;
 	rec.ts = ts;
 	r = fault_builder_feed(c->builder, &rec, missed);
@@ -258,6 +263,12 @@ uint64_t capture_pages(const struct capture *c)
 	return c->dat ? 0 : trace_stream_pages(c->stream);
 }
 
+uint64_t capture_damaged_pages(const struct capture *c)
+{
+	return c->dat ? 0 : trace_stream_bad_pages(c->stream) +
+			    trace_stream_zero_pages(c->stream);
+}
+
 bool capture_events_only(const struct capture *c)
 {
 	return c->events_only;
@@ -266,6 +277,11 @@ bool capture_events_only(const struct capture *c)
 const char *capture_comm(const struct capture *c, int pid)
 {
 	return c->dat ? tracedat_comm(c->dat, pid) : NULL;
+}
+
+uint64_t capture_records(const struct capture *c, enum rec_type type)
+{
+	return type < REC_TYPE_COUNT ? c->by_type[type] : 0;
 }
 
 uint64_t capture_decode_errors(const struct capture *c)

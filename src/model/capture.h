@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "fault_builder.h"
+#include "trace_events.h"
 
 struct tracefs_instance;
 struct capture;
@@ -60,10 +61,14 @@ void capture_finish(struct capture *c);
 
 uint64_t capture_lost_events(const struct capture *c);
 uint64_t capture_pages(const struct capture *c);
+/* Raw pages skipped because they do not fit the ring-buffer format. */
+uint64_t capture_damaged_pages(const struct capture *c);
 /* Are faults built from events only (no function_graph)? */
 bool capture_events_only(const struct capture *c);
 /* The command name a trace.dat saved for @pid, or NULL. */
 const char *capture_comm(const struct capture *c, int pid);
+/* Records of @type decoded so far. */
+uint64_t capture_records(const struct capture *c, enum rec_type type);
 /* Records whose payload could not be decoded. */
 uint64_t capture_decode_errors(const struct capture *c);
 const struct builder_stats *capture_builder_stats(const struct capture *c);

@@ -62,6 +62,7 @@ struct fault_builder {
 	struct thread_state **threads;	/* open addressing by tid */
 	unsigned int threads_cap;
 	unsigned int threads_used;
+	bool evict_blocked;		/* full of faulting threads */
 	unsigned char *phase_of;	/* dense func -> phase, grown lazily */
 	unsigned char *root_of;		/* dense func -> 1 root, 2 not, 0 ? */
 	uint32_t func_cap;
@@ -136,6 +137,33 @@ static int grow_threads(struct fault_builder *b)
 	return 0;
 }
 
+/* Rebuild the table without the threads that are not in a fault. */
+static void evict_idle(struct fault_builder *b)
+{
+	struct thread_state **n = calloc(b->threads_cap, sizeof(*n));
+	unsigned int i, kept = 0;
+	struct thread_state *t;
+
+	if (!n)
+		return;
+	for (i = 0; i < b->threads_cap; i++) {
+		t = b->threads[i];
+		if (!t)
+			continue;
+		if (t->in_fault || t->pf.valid) {
+			*thread_slot(n, b->threads_cap, t->tid) = t;
+			kept++;
+		} else {
+			free(t);
+			b->stats.threads_evicted++;
+		}
+	}
+	free(b->threads);
+	b->threads = n;
+	b->threads_used = kept;
+	b->evict_blocked = kept == BUILDER_MAX_THREADS;
+}
+
 static struct thread_state *get_thread(struct fault_builder *b, int tid)
 {
 	struct thread_state **slot;
@@ -144,6 +172,14 @@ static struct thread_state *get_thread(struct fault_builder *b, int tid)
 	slot = thread_slot(b->threads, b->threads_cap, tid);
 	if (*slot)
 		return *slot;
+	if (b->threads_used >= BUILDER_MAX_THREADS && !b->evict_blocked) {
+		evict_idle(b);
+		slot = thread_slot(b->threads, b->threads_cap, tid);
+	}
+	if (b->threads_used >= BUILDER_MAX_THREADS) {
+		b->stats.threads_dropped++;
+		return NULL;
+	}
 	if ((b->threads_used + 1) * 2 > b->threads_cap) {
 		if (grow_threads(b))
 			return NULL;
@@ -282,6 +318,7 @@ static void end_fault(struct fault_builder *b, struct thread_state *t)
 		   page_counter_hit(b->pages, f->gpa >> 12);
 	f->cause = cause_classify(b->causes, f);
 	t->in_fault = false;
+	b->evict_blocked = false;
 	b->stats.faults++;
 	if (!f->complete)
 		b->stats.incomplete++;
@@ -480,6 +517,7 @@ int fault_builder_feed(struct fault_builder *b, const struct trace_record *rec,
 		       bool missed)
 {
 	struct thread_state *t;
+	uint64_t dropped;
 
 	b->stats.records++;
 	if (missed)
@@ -489,9 +527,10 @@ int fault_builder_feed(struct fault_builder *b, const struct trace_record *rec,
 	if (rec->type == REC_MEMSLOT && rec->slot_id >= 0)
 		memslot_map_learn(&b->slots, rec->slot_id, rec->base_gfn,
 				  rec->npages, rec->uaddr);
+	dropped = b->stats.threads_dropped;
 	t = get_thread(b, rec->tid);
-	if (!t)
-		return -ENOMEM;
+	if (!t)	/* too many threads in faults (counted), or no memory */
+		return b->stats.threads_dropped != dropped ? 0 : -ENOMEM;
 	switch (rec->type) {
 	case REC_FG_ENTRY:
 		on_call_entry(b, t, rec);

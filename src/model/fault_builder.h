@@ -48,6 +48,13 @@ struct builder_config {
 	void *info_ctx;
 };
 
+/*
+ * Threads followed at once (each keeps a call stack and a fault being
+ * built, about 15 KB): a recording naming a new thread on every event
+ * would otherwise grow without bound. Idle threads are forgotten first.
+ */
+#define BUILDER_MAX_THREADS	4096
+
 /**
  * struct builder_stats - what the builder saw
  * @records:	records fed
@@ -55,6 +62,9 @@ struct builder_config {
  * @incomplete:	faults emitted with complete == false
  * @loss_marks:	missed-events marks seen
  * @unmatched:	funcgraph exits that did not match an open call
+ * @threads_evicted: idle threads forgotten to keep the table bounded
+ * @threads_dropped: records ignored: the table was full of threads in
+ *		the middle of a fault
  */
 struct builder_stats {
 	uint64_t records;
@@ -62,6 +72,8 @@ struct builder_stats {
 	uint64_t incomplete;
 	uint64_t loss_marks;
 	uint64_t unmatched;
+	uint64_t threads_evicted;
+	uint64_t threads_dropped;
 };
 
 struct fault_builder *fault_builder_new(const struct builder_config *cfg);

@@ -18,10 +18,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "file_read.h"
 #include "msg.h"
 #include "profile.h"
 
@@ -296,6 +298,9 @@ static int apply_directive(struct profile *prof, char **w, int n)
 	return -ENOENT;
 }
 
+#define PROFILE_LINE_WORDS	64
+
+/* The words of @line before any '#': their number, or -E2BIG past @max. */
 static int split_words(char *line, char **w, int max)
 {
 	int n = 0;
@@ -303,21 +308,42 @@ static int split_words(char *line, char **w, int max)
 
 	if (p)
 		*p = '\0';
-	for (p = strtok(line, " \t\r\n"); p && n < max;
-	     p = strtok(NULL, " \t\r\n"))
+	for (p = strtok(line, " \t\r\n"); p; p = strtok(NULL, " \t\r\n")) {
+		if (n == max)
+			return -E2BIG;
 		w[n++] = p;
+	}
 	return n;
+}
+
+/* A line longer than the buffer would be read as two. */
+static bool line_cut(const char *line, FILE *f)
+{
+	size_t len = strlen(line);
+
+	return len && line[len - 1] != '\n' && !feof(f);
 }
 
 static int parse_stream(struct profile *prof, FILE *f, const char *path,
 			char *err, int errlen)
 {
-	char line[1024], *w[64];
+	char line[1024], *w[PROFILE_LINE_WORDS];
 	int lineno = 0, n, ret;
 
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
-		n = split_words(line, w, 64);
+		if (line_cut(line, f)) {
+			msg_set(err, errlen, "%s:%d: line longer than %zu bytes",
+				path, lineno, sizeof(line) - 1);
+			return -E2BIG;
+		}
+		n = split_words(line, w, PROFILE_LINE_WORDS);
+		if (n < 0) {
+			msg_set(err, errlen, "%s:%d: more than %d words on one "
+				"line: split it", path, lineno,
+				PROFILE_LINE_WORDS);
+			return n;
+		}
 		if (!n)
 			continue;
 		ret = apply_directive(prof, w, n);
@@ -358,17 +384,33 @@ static struct profile *profile_from_stream(FILE *f, const char *where,
 	return prof;
 }
 
+/* A profile is a small text file: a device or a FIFO would never end. */
+#define PROFILE_MAX_SIZE	(1u << 20)
+
 struct profile *profile_load(const char *path, char *err, int errlen)
 {
 	struct profile *prof;
-	FILE *f = fopen(path, "re");
+	size_t len;
+	char *text;
+	FILE *f;
+	int r;
 
+	r = file_read_all(path, PROFILE_MAX_SIZE, &text, &len);
+	if (r) {
+		msg_set(err, errlen, "%s: %s", path, r == -EINVAL ?
+			"not a regular file" : r == -EFBIG ?
+			"larger than 1 MiB: not a profile" : strerror(-r));
+		return NULL;
+	}
+	f = fmemopen(text, len, "r");
 	if (!f) {
 		msg_set(err, errlen, "%s: %s", path, strerror(errno));
+		free(text);
 		return NULL;
 	}
 	prof = profile_from_stream(f, path, err, errlen);
 	fclose(f);
+	free(text);
 	return prof;
 }
 

@@ -8,9 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file_read.h"
 #include "thread_names.h"
 
 #define NAME_LEN	16
+/* Threads named at most (24 bytes each): a recording's saved_cmdlines
+ * cannot grow the table without bound. */
+#define THREAD_NAMES_MAX	(1u << 16)
 
 struct thread_entry {
 	int tid;		/* 0 = empty */
@@ -79,6 +83,8 @@ static struct thread_entry *get_entry(struct thread_names *tn, int tid)
 
 	if (e->tid)
 		return e;
+	if (tn->used >= THREAD_NAMES_MAX)
+		return NULL;
 	if ((tn->used + 1) * 2 > tn->cap) {
 		if (grow(tn))
 			return NULL;
@@ -105,7 +111,7 @@ static int load_pairs(struct thread_names *tn, const char *path, bool comm)
 	char line[128], *rest;
 	struct thread_entry *e;
 	int n = 0, tid;
-	FILE *f = fopen(path, "re");
+	FILE *f = fopen_regular(path);
 
 	if (!f)
 		return 0;
@@ -114,6 +120,8 @@ static int load_pairs(struct thread_names *tn, const char *path, bool comm)
 		if (tid <= 0 || *rest != ' ')
 			continue;
 		e = get_entry(tn, tid);
+		if (!e && tn->used >= THREAD_NAMES_MAX)
+			break;		/* full: the rest stay unnamed */
 		if (!e) {
 			fclose(f);
 			return -ENOMEM;

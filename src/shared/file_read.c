@@ -82,6 +82,27 @@ int file_read_all(const char *path, size_t max, char **out, size_t *len)
 	return ret;
 }
 
+FILE *fopen_regular(const char *path)
+{
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	fcntl(fd, F_SETFL, 0);
+	f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
+	return f;
+}
+
 int read_whole_file(const char *path, char **out)
 {
 	return file_read_all(path, FILE_READ_MAX, out, NULL);

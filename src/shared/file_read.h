@@ -12,6 +12,7 @@
 #define KVMMMU_FILE_READ_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Default cap for small text files (tracefs, procfs, formats, profiles). */
 #define FILE_READ_MAX	(16u << 20)
@@ -30,6 +31,13 @@ int file_read_all(const char *path, size_t max, char **out, size_t *len);
 
 /* file_read_all(@path, FILE_READ_MAX, @out, NULL). */
 int read_whole_file(const char *path, char **out);
+
+/*
+ * fopen(@path, "r") for a regular file only: NULL with errno EINVAL for a
+ * FIFO, a device or a directory (reading one line by line could block
+ * or never end), else NULL with the errno of open().
+ */
+FILE *fopen_regular(const char *path);
 
 /* Write all of @str to @fd, retrying EINTR; 0 or -errno. */
 int write_all(int fd, const char *str);

@@ -437,6 +437,28 @@ static int setup(void)
 	return prof ? 0 : -1;
 }
 
+/* A new thread id on every record: the table stays bounded. */
+TEST(thread_table_is_bounded)
+{
+	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
+	struct trace_record e = { .type = REC_KVM_EXIT, .vcpu = 0 };
+	const struct builder_stats *st = fault_builder_stats(b);
+	int tid;
+
+	for (tid = 1; tid <= 20000; tid++) {
+		e.tid = tid;
+		CHECK_EQ(fault_builder_feed(b, &e, false), 0);
+	}
+	CHECK(st->threads_evicted >= 20000 - 4096);
+	CHECK_EQ(st->threads_dropped, 0);
+	/* threads in the middle of a fault are kept; past the cap, their
+	 * records are dropped and counted instead */
+	for (tid = 100001; tid <= 100001 + 4096; tid++)
+		feed(b, pf(tid, 0, 0x1000, 6));
+	CHECK_EQ(st->threads_dropped, 1);
+	fault_builder_free(b);
+}
+
 int main(void)
 {
 	if (setup()) {
@@ -461,6 +483,7 @@ int main(void)
 	RUN(count_rises_for_refaults_on_the_same_page);
 	RUN(events_only_delay_runs_to_next_kvm_entry);
 	RUN(huge_trees_are_truncated_but_timed);
+	RUN(thread_table_is_bounded);
 	profile_free(prof);
 	symbols_free(syms);
 	return TESTS_DONE();

@@ -256,6 +256,25 @@ TEST(skewed_child_longer_than_parent)
 	flame_free(fl);
 }
 
+/* Damaged call times (a recording's garbage) give no signed overflow. */
+TEST(huge_times_are_refused_or_capped)
+{
+	uint64_t dur[8], self[8];
+	struct fault hf;
+	int top;
+
+	fault_init(&hf, FAULT_KIND_NORMAL, 1);
+	call(&hf, -1, "kvm_mmu_page_fault", 0, UINT64_MAX);
+	CHECK_EQ(flame_split_fault(&hf, dur, self), -ERANGE);
+
+	fault_init(&hf, FAULT_KIND_NORMAL, 1);
+	top = call(&hf, -1, "kvm_mmu_page_fault", 0, INT64_MAX);
+	call(&hf, top, "kvm_tdp_page_fault", 0, UINT64_MAX);
+	CHECK_EQ(flame_split_fault(&hf, dur, self), INT64_MAX);
+	CHECK_EQ(dur[1], (uint64_t)INT64_MAX);	/* capped at the root */
+	CHECK_EQ(self[0], 0);
+}
+
 TEST(group_by_type)
 {
 	struct flame *fl = flame_new(syms, prof, FLAME_GROUP_TYPE);
@@ -845,6 +864,7 @@ int main(void)
 	RUN(breakdown_attribution_exact);
 	RUN(breakdown_rounding_still_100);
 	RUN(breakdown_without_trees);
+	RUN(huge_times_are_refused_or_capped);
 	teardown();
 	return TESTS_DONE();
 }

@@ -514,11 +514,12 @@ TEST(decoder_reads_the_kprobe_event)
 	struct tep_handle *tep = tep_alloc();
 	struct event_decoder *dec;
 	struct trace_record r;
+	char err[256];
 	uint8_t p[42];
 
 	CHECK(tep_parse_event(tep, memslot_format, sizeof(memslot_format) - 1,
 			      "kvmmmu_graph") == 0);
-	dec = event_decoder_new(tep);
+	dec = event_decoder_new(tep, err, sizeof(err));
 	CHECK(event_decoder_has(dec, REC_MEMSLOT));
 	put_payload(p, 2, 0x40000, 0x7f8677000000ull, 0x40003);
 	CHECK_EQ(event_decode(dec, p, sizeof(p), &r), REC_MEMSLOT);

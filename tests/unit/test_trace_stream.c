@@ -6,6 +6,7 @@
 #define TEST_SUITE "trace_stream"
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +25,7 @@ static const char header_page[] =
 	"\tfield: char data;\toffset:16;\tsize:4080;\tsigned:0;\n";
 
 static char dir[64];
+static char err[256];
 
 /* One page: events of 8 payload bytes (the u32 value @tag) at deltas. */
 struct page_builder {
@@ -113,7 +115,7 @@ TEST(cpus_are_merged_in_timestamp_order)
 	page_write(&pb, f, RB_MISSED);
 	fclose(f);
 
-	st = trace_stream_open_dir(dir, tep);
+	st = trace_stream_open_dir(dir, tep, err, sizeof(err));
 	CHECK(st != NULL);
 	if (!st)
 		return;
@@ -149,7 +151,7 @@ TEST(horizon_holds_back_newer_events)
 	page_write(&pb, f, 0);
 	fclose(f);
 	unlink(strcat(strcpy((char[128]){0}, dir), "/per_cpu/cpu1/trace_pipe_raw"));
-	st = trace_stream_open_dir(dir, tep);
+	st = trace_stream_open_dir(dir, tep, err, sizeof(err));
 	CHECK(st != NULL);
 	if (!st)
 		return;
@@ -185,7 +187,7 @@ TEST(corrupt_pages_are_reported_not_decoded)
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/per_cpu/cpu1/trace_pipe_raw", dir);
 	unlink(path);
-	st = trace_stream_open_dir(dir, tep);
+	st = trace_stream_open_dir(dir, tep, err, sizeof(err));
 	CHECK(st != NULL);
 	if (!st)
 		return;
@@ -197,17 +199,108 @@ TEST(corrupt_pages_are_reported_not_decoded)
 	page_start(&pb, 300);
 	pb.len = PAGE;
 	page_write(&pb, f, 0);
+	page_start(&pb, 400);
+	page_event(&pb, 0, 7);
+	page_write(&pb, f, 0);
 	fclose(f);
-	st = trace_stream_open_dir(dir, tep);
-	CHECK_EQ(trace_stream_next(st, UINT64_MAX, &ev), -EBADMSG);
+	st = trace_stream_open_dir(dir, tep, err, sizeof(err));
+	CHECK_EQ(trace_stream_next(st, UINT64_MAX, &ev), 1);
+	CHECK_EQ(tag_of(&ev), 7);	/* the bad page is skipped, counted */
+	CHECK_EQ(trace_stream_next(st, UINT64_MAX, &ev), 0);
+	CHECK_EQ(trace_stream_bad_pages(st), 1);
 	trace_stream_close(st);
 
 	f = cpu_file(0);
 	fwrite("short", 1, 5, f);	/* a truncated recording */
 	fclose(f);
-	st = trace_stream_open_dir(dir, tep);
-	CHECK_EQ(trace_stream_next(st, UINT64_MAX, &ev), -EBADMSG);
+	CHECK(trace_stream_open_dir(dir, tep, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "whole number") != NULL);
+	tep_free(tep);
+}
+
+/* Pages kbuffer would loop on or read past: refused before loading. */
+TEST(pages_that_would_hang_or_overread_are_skipped)
+{
+	static const uint32_t bad[][4] = {
+		{ 29, 0xfffffffc, 0, 0 },	/* padding stepping back */
+		{ 0, 1u << 20, 0, 0 },		/* payload past the page */
+		{ 0, 0, 0, 0 },			/* negative payload length */
+		{ 30, 0, 0, 0 },		/* time extend cut by commit */
+	};
+	static const unsigned int commit[] = { 16, 16, 16, 4 };
+	struct page_builder pb;
+	struct tep_handle *tep = make_tep();
+	struct trace_stream *st;
+	struct stream_event ev;
+	unsigned int i;
+	FILE *f;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		f = cpu_file(0);
+		page_start(&pb, 100);
+		memcpy(pb.buf + 16, bad[i], sizeof(bad[i]));
+		pb.len = commit[i];
+		page_write(&pb, f, 0);
+		fclose(f);
+		st = trace_stream_open_dir(dir, tep, err, sizeof(err));
+		CHECK(st != NULL);
+		if (!st)
+			continue;
+		CHECK_EQ(trace_stream_next(st, UINT64_MAX, &ev), 0);
+		CHECK_EQ(trace_stream_bad_pages(st), 1);
+		trace_stream_close(st);
+	}
+	/* missed-events count stored past the page */
+	f = cpu_file(0);
+	page_start(&pb, 100);
+	pb.len = PAGE - 16 - 4;
+	page_write(&pb, f, RB_MISSED | (1ull << 30));
+	fclose(f);
+	st = trace_stream_open_dir(dir, tep, err, sizeof(err));
+	CHECK_EQ(trace_stream_next(st, UINT64_MAX, &ev), 0);
+	CHECK_EQ(trace_stream_bad_pages(st), 1);
 	trace_stream_close(st);
+	tep_free(tep);
+}
+
+/* The per-CPU files are checked before any is read. */
+TEST(per_cpu_files_are_checked_first)
+{
+	struct page_builder pb;
+	struct tep_handle *tep = make_tep();
+	char path[160], other[160];
+	FILE *f;
+
+	f = cpu_file(0);
+	page_start(&pb, 100);
+	page_event(&pb, 0, 1);
+	page_write(&pb, f, 0);
+	fclose(f);
+	f = cpu_file(1);
+	page_start(&pb, 100);
+	page_event(&pb, 0, 1);
+	page_write(&pb, f, 0);
+	fclose(f);
+	CHECK(trace_stream_open_dir(dir, tep, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "copy of cpu0") != NULL);
+
+	snprintf(path, sizeof(path), "%s/per_cpu/cpu1/trace_pipe_raw", dir);
+	snprintf(other, sizeof(other), "%s/per_cpu/cpu3", dir);
+	mkdir(other, 0755);
+	strcat(other, "/trace_pipe_raw");
+	CHECK(rename(path, other) == 0);
+	CHECK(trace_stream_open_dir(dir, tep, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "cpu1/trace_pipe_raw is missing while cpu3") != NULL);
+	unlink(other);
+
+	CHECK(mkfifo(path, 0644) == 0);
+	CHECK(trace_stream_open_dir(dir, tep, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "not a regular file") != NULL);
+	unlink(path);
+	CHECK(symlink("/dev/zero", path) == 0);
+	CHECK(trace_stream_open_dir(dir, tep, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "not a regular file") != NULL);
+	unlink(path);
 	tep_free(tep);
 }
 
@@ -215,7 +308,7 @@ TEST(empty_recording_directory_is_an_error)
 {
 	struct tep_handle *tep = make_tep();
 
-	CHECK(trace_stream_open_dir("/nonexistent-kvmmmu", tep) == NULL);
+	CHECK(trace_stream_open_dir("/nonexistent-kvmmmu", tep, err, sizeof(err)) == NULL);
 	tep_free(tep);
 }
 
@@ -232,6 +325,8 @@ int main(void)
 	RUN(horizon_holds_back_newer_events);
 	RUN(corrupt_pages_are_reported_not_decoded);
 	RUN(empty_recording_directory_is_an_error);
+	RUN(pages_that_would_hang_or_overread_are_skipped);
+	RUN(per_cpu_files_are_checked_first);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd))
 		return 1;

@@ -821,15 +821,16 @@ TEST(instance_session_leaves_no_trace)
 /* A step fails after the top level was changed: start undoes it all. */
 TEST(failed_global_start_is_undone)
 {
-	struct profile *bad = load_profile("name bad\nroot no_such_fn_xyz\n"
-					   "event kvm/kvm_page_fault\n");
+	struct profile *bad;
 	int tid = getpid();
 	struct session_config cfg = config(STRATEGY_GLOBAL, &tid, 1);
 	struct tracing_session *s = NULL;
 	struct snapshot before;
 	char err[512];
 
-	NEED_GLOBAL();
+	NEED_GLOBAL();	/* may return: load the profile after it */
+	bad = load_profile("name bad\nroot no_such_fn_xyz\n"
+			   "event kvm/kvm_page_fault\n");
 	CHECK(bad != NULL);
 	cfg.prof = bad;
 	snapshot_take(&before);
@@ -847,9 +848,7 @@ TEST(failed_global_start_is_undone)
  * would be traced with an empty set_ftrace_filter). */
 TEST(failed_instance_start_is_undone)
 {
-	struct profile *bad = load_profile("name bad\nroot kvm_mmu_page_fault\n"
-					   "allow no_such_fn_xyz\n"
-					   "allow :mod:no_such_module_xyz\n");
+	struct profile *bad;
 	int tid = getpid();
 	struct session_config cfg = config(STRATEGY_INSTANCE, &tid, 1);
 	struct tracing_session *s = NULL;
@@ -861,6 +860,9 @@ TEST(failed_instance_start_is_undone)
 	CHECK_EQ(host_probe(&caps, prof), 0);
 	if (!caps.fgraph_instance)
 		SKIP("no function_graph in created instances");
+	bad = load_profile("name bad\nroot kvm_mmu_page_fault\n"
+			   "allow no_such_fn_xyz\n"
+			   "allow :mod:no_such_module_xyz\n");
 	CHECK(bad != NULL);
 	cfg.prof = bad;
 	snapshot_take(&before);

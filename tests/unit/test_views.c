@@ -125,7 +125,8 @@ TEST(json_lines_and_summary)
 	CHECK(strstr(out.buf, "\"hva\":null,\"pfn\":null,\"memslot\":null"));
 	CHECK(strstr(out.buf, "{\"type\":\"summary\",\"strategy\":\"instance\","
 		     "\"faults\":3,\"incomplete\":1,\"lost_events\":0,"
-		     "\"filtered\":0,\"decode_errors\":2,\"unmatched_exits\":0,"
+		     "\"filtered\":0,\"decode_errors\":2,\"damaged_pages\":0,"
+		     "\"unmatched_exits\":0,"
 		     "\"missing\":[]"));
 	free(out.buf);
 }
