@@ -24,6 +24,10 @@
 
 #define STREAM_MAX_CPUS	1024
 
+/* Flags in the sub-buffer header's commit word (kernel ring_buffer.c). */
+#define RB_MISSED_EVENTS	(1ull << 31)
+#define RB_MISSED_STORED	(1ull << 30)
+
 struct cpu_reader {
 	struct tracefs_cpu *tcpu;
 	struct kbuffer *kbuf;
@@ -41,6 +45,7 @@ struct cpu_reader {
 struct trace_stream {
 	int nr_cpus;
 	int page_size;
+	int commit_size;	/* of the sub-buffer header's commit word */
 	uint64_t pages;
 	uint64_t lost;
 	struct cpu_reader cpus[];
@@ -60,6 +65,9 @@ static struct trace_stream *stream_alloc(struct tep_handle *tep, int nr_cpus)
 		return NULL;
 	st->nr_cpus = nr_cpus;
 	st->page_size = psize;
+	st->commit_size = tep_get_header_page_size(tep);
+	if (st->commit_size != 4 && st->commit_size != 8)
+		st->commit_size = 8;
 	for (i = 0; i < nr_cpus; i++) {
 		st->cpus[i].record_fd = -1;
 		st->cpus[i].page = malloc(psize);
@@ -160,10 +168,35 @@ int trace_stream_nr_cpus(const struct trace_stream *st)
 	return st->nr_cpus;
 }
 
+/*
+ * Events the kernel lost before this page: the count stored after the
+ * data, -1 when the flag is set without one, 0 when nothing was lost.
+ * Read from the header itself: kbuffer_missed_events() answers 0 when
+ * the page's first record is a time extend, which is common on pages
+ * written under load, and the loss then went unreported.
+ */
+static int64_t page_missed(const struct trace_stream *st,
+			   struct kbuffer *kbuf, const void *page)
+{
+	int start = 8 + st->commit_size;
+	int size = kbuffer_subbuffer_size(kbuf);
+	uint64_t commit = 0, lost = 0;
+
+	memcpy(&commit, (const char *)page + 8, st->commit_size);
+	if (!(commit & RB_MISSED_EVENTS))
+		return 0;
+	if (!(commit & RB_MISSED_STORED) ||
+	    start + size + st->commit_size > st->page_size)
+		return -1;
+	memcpy(&lost, (const char *)page + start + size, st->commit_size);
+	return lost ? (int64_t)lost : -1;
+}
+
 /* Load the next non-empty page of @c. Return 1, 0 (no data now) or -errno. */
 static int load_page(struct trace_stream *st, struct cpu_reader *c)
 {
-	int r, missed;
+	int64_t missed;
+	int r;
 
 	for (;;) {
 		r = tracefs_cpu_read(c->tcpu, c->page, true);
@@ -183,9 +216,9 @@ static int load_page(struct trace_stream *st, struct cpu_reader *c)
 			return -EBADMSG;	/* a truncated recording */
 		if (kbuffer_load_subbuffer(c->kbuf, c->page) < 0 ||
 		    kbuffer_subbuffer_size(c->kbuf) >
-		    st->page_size - kbuffer_start_of_data(c->kbuf))
+		    st->page_size - 8 - st->commit_size)
 			return -EBADMSG;
-		missed = kbuffer_missed_events(c->kbuf);
+		missed = page_missed(st, c->kbuf, c->page);
 		if (missed) {
 			c->missed = true;
 			st->lost += missed > 0 ? (uint64_t)missed : 1;
