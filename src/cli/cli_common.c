@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "load_watch.h"
 #include "capture.h"
 #include "cli.h"
 #include "memslot_probe.h"
@@ -222,6 +223,9 @@ int finish_report(struct run *run)
 
 	capture_finish(run->capture);
 	capture_facts(run, &ri);
+	ri.load = load_watch_finish(run->watch, run->capture);
+	if (ri.load && run_load_lost(ri.load) > ri.lost_events)
+		ri.lost_events = run_load_lost(ri.load);
 	ri.nr_missing = missing_items(run, missing, 128);
 	if (report_finish(run->report, &ri, err, sizeof(err)))
 		return fail(1, "%s", err);
@@ -232,6 +236,7 @@ void run_free(struct run *run)
 {
 	record_dat_cleanup(run);
 	capture_close(run->capture);
+	load_watch_free(run->watch);
 	report_free(run->report);
 	symbols_free(run->syms);
 	thread_names_free(run->names);

@@ -36,6 +36,8 @@ struct cpu_reader {
 	unsigned long long ts;
 	unsigned long long last_ts;	/* of the previous event handed out */
 	bool missed;		/* page started after lost events */
+	uint64_t lost;		/* events lost before pages of this CPU */
+	uint64_t pages;		/* pages read from this CPU */
 	bool open;
 	bool dry;		/* no data at the last read: wait for rearm */
 	int record_fd;		/* copy of every page read, -1 if none */
@@ -209,6 +211,7 @@ static int load_page(struct trace_stream *st, struct cpu_reader *c)
 			return 0;
 		}
 		st->pages++;
+		c->pages++;
 		if (c->record_fd >= 0 &&
 		    write(c->record_fd, c->page, st->page_size) != st->page_size)
 			return -EIO;
@@ -221,6 +224,7 @@ static int load_page(struct trace_stream *st, struct cpu_reader *c)
 		missed = page_missed(st, c->kbuf, c->page);
 		if (missed) {
 			c->missed = true;
+			c->lost += missed > 0 ? (uint64_t)missed : 1;
 			st->lost += missed > 0 ? (uint64_t)missed : 1;
 		}
 		c->cur = kbuffer_read_event(c->kbuf, &c->ts);
@@ -308,4 +312,19 @@ uint64_t trace_stream_pages(const struct trace_stream *st)
 uint64_t trace_stream_lost(const struct trace_stream *st)
 {
 	return st->lost;
+}
+
+uint64_t trace_stream_cpu_lost(const struct trace_stream *st, int cpu)
+{
+	return cpu >= 0 && cpu < st->nr_cpus ? st->cpus[cpu].lost : 0;
+}
+
+int trace_stream_page_size(const struct trace_stream *st)
+{
+	return st->page_size;
+}
+
+bool trace_stream_cpu_held(const struct trace_stream *st, int cpu)
+{
+	return cpu >= 0 && cpu < st->nr_cpus && st->cpus[cpu].cur;
 }

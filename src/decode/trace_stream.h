@@ -75,4 +75,11 @@ uint64_t trace_stream_pages(const struct trace_stream *st);
 /* Events the kernel reported as lost (sum over missed-events marks). */
 uint64_t trace_stream_lost(const struct trace_stream *st);
 
+/* Events lost on @cpu (its missed-events marks); 0 for a bad @cpu. */
+uint64_t trace_stream_cpu_lost(const struct trace_stream *st, int cpu);
+/* Bytes in one page read (the ring buffer's sub-buffer size). */
+int trace_stream_page_size(const struct trace_stream *st);
+/* Does @cpu hold a page read but not handed out to its end? */
+bool trace_stream_cpu_held(const struct trace_stream *st, int cpu);
+
 #endif /* KVMMMU_TRACE_STREAM_H */

@@ -29,6 +29,8 @@ struct capture {
 	struct symbols *syms;
 	struct fault_builder *builder;
 	int64_t decode_errors;
+	uint64_t since_check;		/* records since the last stop check */
+	bool interrupted;		/* a pump was stopped by its callback */
 };
 
 static struct tep_handle *load_formats(const char *dir, char *err,
@@ -225,7 +227,8 @@ static int64_t pump_dat(struct capture *c)
 	return r < 0 ? r : dp.n;
 }
 
-int64_t capture_pump(struct capture *c, uint64_t horizon)
+int64_t capture_pump_until(struct capture *c, uint64_t horizon,
+			   capture_stop_fn stop, void *ctx)
 {
 	struct stream_event ev;
 	int64_t n = 0;
@@ -233,14 +236,51 @@ int64_t capture_pump(struct capture *c, uint64_t horizon)
 
 	if (c->dat)
 		return pump_dat(c);
+	c->interrupted = false;
 	trace_stream_rearm(c->stream);
 	while ((r = trace_stream_next(c->stream, horizon, &ev)) == 1) {
 		r = feed(c, ev.data, ev.size, ev.cpu, ev.ts, ev.missed);
 		if (r < 0)
 			return r;
 		n += r;
+		if (stop && !(++c->since_check % CAPTURE_CHECK_EVERY) &&
+		    stop(ctx)) {
+			c->interrupted = true;
+			break;
+		}
 	}
 	return r < 0 ? r : n;
+}
+
+int64_t capture_pump(struct capture *c, uint64_t horizon)
+{
+	return capture_pump_until(c, horizon, NULL, NULL);
+}
+
+bool capture_interrupted(const struct capture *c)
+{
+	return c->interrupted;
+}
+
+int capture_nr_cpus(const struct capture *c)
+{
+	return c->stream ? trace_stream_nr_cpus(c->stream) : 0;
+}
+
+uint64_t capture_cpu_lost(const struct capture *c, int cpu)
+{
+	return c->stream ? trace_stream_cpu_lost(c->stream, cpu) : 0;
+}
+
+uint64_t capture_bytes(const struct capture *c)
+{
+	return c->stream ? trace_stream_pages(c->stream) *
+			   (uint64_t)trace_stream_page_size(c->stream) : 0;
+}
+
+bool capture_cpu_held(const struct capture *c, int cpu)
+{
+	return c->stream && trace_stream_cpu_held(c->stream, cpu);
 }
 
 void capture_finish(struct capture *c)

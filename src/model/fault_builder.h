@@ -55,6 +55,8 @@ struct builder_config {
  * @incomplete:	faults emitted with complete == false
  * @loss_marks:	missed-events marks seen
  * @unmatched:	funcgraph exits that did not match an open call
+ * @orphan_pf:	kvm_page_fault events no fault was built from (with
+ *		function_graph): faults whose call tree was lost
  */
 struct builder_stats {
 	uint64_t records;
@@ -62,6 +64,7 @@ struct builder_stats {
 	uint64_t incomplete;
 	uint64_t loss_marks;
 	uint64_t unmatched;
+	uint64_t orphan_pf;
 };
 
 struct fault_builder *fault_builder_new(const struct builder_config *cfg);
