@@ -32,6 +32,7 @@ struct run_cpu {
  * struct run_load - the live capture's cost and losses
  * @stop:		what ended recording ("signal", "duration", "exit")
  * @events:		records read
+ * @drain_events:	records read after recording stopped (the backlog)
  * @bytes:		bytes read from the ring buffers
  * @seconds:		wall time from tracing on to the end of the drain
  * @reader_cpu_s:	CPU time of the tool (user + system)
@@ -47,6 +48,7 @@ struct run_cpu {
 struct run_load {
 	const char *stop;
 	uint64_t events;
+	uint64_t drain_events;
 	uint64_t bytes;
 	double seconds;
 	double reader_cpu_s;

@@ -213,10 +213,12 @@ static bool drain_should_stop(void *ctx)
 static int drain(struct run *run)
 {
 	sig_atomic_t seen = nr_signals;
+	int64_t n = capture_pump_until(run->capture, UINT64_MAX,
+				       drain_should_stop, &seen);
 
-	if (capture_pump_until(run->capture, UINT64_MAX, drain_should_stop,
-			       &seen) < 0)
+	if (n < 0)
 		return fail(1, "reading the trace failed");
+	load_watch_drained(run->watch, (uint64_t)n);
 	if (capture_interrupted(run->capture)) {
 		load_watch_unread(run->watch);
 		fprintf(stderr, "kvmmmu-graph: final read aborted; the "

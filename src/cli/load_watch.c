@@ -96,6 +96,12 @@ void load_watch_stop(struct load_watch *w, const char *why)
 	}
 }
 
+void load_watch_drained(struct load_watch *w, uint64_t events)
+{
+	if (w)
+		w->load.drain_events = events;
+}
+
 void load_watch_unread(struct load_watch *w)
 {
 	struct ring_stats s;

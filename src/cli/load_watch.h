@@ -20,6 +20,8 @@ struct load_watch *load_watch_begin(struct tracefs_instance *inst,
 void load_watch_sample(struct load_watch *w);
 /* Right after tracing is turned off: the kernel's loss counters. */
 void load_watch_stop(struct load_watch *w, const char *why);
+/* Records the final drain read. */
+void load_watch_drained(struct load_watch *w, uint64_t events);
 /* After a drain a signal cut short: what the buffers still hold. */
 void load_watch_unread(struct load_watch *w);
 /* At the end: read counts, marks, CPU time. Return: the result. */
