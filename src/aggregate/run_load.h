@@ -35,7 +35,8 @@ struct run_cpu {
  * @drain_events:	records read after recording stopped (the backlog)
  * @bytes:		bytes read from the ring buffers
  * @seconds:		wall time from tracing on to the end of the drain
- * @reader_cpu_s:	CPU time of the tool (user + system)
+ * @reader_cpu_s:	CPU time of the tool (user + system) from tracing on
+ *			to the end of the drain (setup not counted)
  * @buffer_bytes:	ring buffer size per CPU
  * @nr_cpus:		entries in @cpus
  * @cpus:		per CPU

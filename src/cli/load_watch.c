@@ -18,7 +18,18 @@ struct load_watch {
 	struct run_cpu *cpus;
 	struct run_load load;
 	struct timespec t0;
+	double cpu0;		/* CPU time spent before tracing started */
 };
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
 
 struct load_watch *load_watch_begin(struct tracefs_instance *inst,
 				    int nr_cpus, unsigned int buffer_kb)
@@ -41,6 +52,7 @@ struct load_watch *load_watch_begin(struct tracefs_instance *inst,
 	w->load.nr_cpus = w->nr_cpus;
 	w->load.cpus = w->cpus;
 	clock_gettime(CLOCK_MONOTONIC, &w->t0);
+	w->cpu0 = cpu_seconds();
 	return w;
 fail:
 	load_watch_free(w);
@@ -118,16 +130,6 @@ void load_watch_unread(struct load_watch *w)
 	}
 }
 
-static double cpu_seconds(void)
-{
-	struct rusage ru;
-
-	if (getrusage(RUSAGE_SELF, &ru))
-		return 0;
-	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
-
 const struct run_load *load_watch_finish(struct load_watch *w,
 					 const struct capture *c)
 {
@@ -139,7 +141,7 @@ const struct run_load *load_watch_finish(struct load_watch *w,
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	w->load.seconds = (t1.tv_sec - w->t0.tv_sec) +
 			  (t1.tv_nsec - w->t0.tv_nsec) / 1e9;
-	w->load.reader_cpu_s = cpu_seconds();
+	w->load.reader_cpu_s = cpu_seconds() - w->cpu0;
 	w->load.events = capture_builder_stats(c)->records;
 	w->load.bytes = capture_bytes(c);
 	w->load.orphan_pf = capture_builder_stats(c)->orphan_pf;
