@@ -103,6 +103,22 @@ static void thread_info(int tid, char *comm, int *tgid, void *ctx)
 		*tgid = run->pid;	/* only the target's threads are traced */
 }
 
+/*
+ * Pages per CPU a live capture may read ahead of its decoder: SPOOL_MB in
+ * all, so that a burst the decoder cannot follow waits in memory rather
+ * than overrunning the ring buffers; bounded, and used only when behind.
+ */
+#define SPOOL_MB	256
+
+static unsigned int spool_pages(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_CONF), page = getpagesize();
+
+	if (cpus < 1)
+		cpus = 1;
+	return (unsigned int)(SPOOL_MB * 1024L * 1024L / page / cpus);
+}
+
 static int open_any_capture(struct run *run, const char *dir,
 			    const char *dat, struct tracefs_instance *inst,
 			    enum fault_vendor vendor, bool events_only)
@@ -112,6 +128,7 @@ static int open_any_capture(struct run *run, const char *dir,
 		.dat_path = dat,
 		.instance = inst,
 		.record_dir = dir ? NULL : run->record_dir,
+		.spool_pages = dir || dat ? 0 : spool_pages(),
 		.builder = {
 			.prof = run->prof,
 			.syms = run->syms,

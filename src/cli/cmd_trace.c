@@ -229,7 +229,7 @@ static int drain(struct run *run)
 		return fail(1, "reading the trace failed");
 	load_watch_drained(run->watch, (uint64_t)n);
 	if (capture_interrupted(run->capture)) {
-		load_watch_unread(run->watch);
+		load_watch_unread(run->watch, run->capture);
 		fprintf(stderr, "kvmmmu-graph: final read aborted; the "
 			"summary says what was left unread\n");
 	}

@@ -114,7 +114,7 @@ void load_watch_drained(struct load_watch *w, uint64_t events)
 		w->load.drain_events = events;
 }
 
-void load_watch_unread(struct load_watch *w)
+void load_watch_unread(struct load_watch *w, const struct capture *c)
 {
 	struct ring_stats s;
 	unsigned int i;
@@ -122,6 +122,7 @@ void load_watch_unread(struct load_watch *w)
 	if (!w)
 		return;
 	w->load.drain_aborted = true;
+	w->load.unread_bytes = capture_spooled_bytes(c);	/* read ahead */
 	for (i = 0; i < w->nr_cpus; i++) {
 		if (ring_stats_read(w->inst, (int)i, &s))
 			continue;

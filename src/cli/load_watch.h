@@ -23,7 +23,7 @@ void load_watch_stop(struct load_watch *w, const char *why);
 /* Records the final drain read. */
 void load_watch_drained(struct load_watch *w, uint64_t events);
 /* After a drain a signal cut short: what the buffers still hold. */
-void load_watch_unread(struct load_watch *w);
+void load_watch_unread(struct load_watch *w, const struct capture *c);
 /* At the end: read counts, marks, CPU time. Return: the result. */
 const struct run_load *load_watch_finish(struct load_watch *w,
 					 const struct capture *c);

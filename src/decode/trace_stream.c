@@ -41,6 +41,8 @@ struct cpu_reader {
 	bool open;
 	bool dry;		/* no data at the last read: wait for rearm */
 	int record_fd;		/* copy of every page read, -1 if none */
+	void **spool;		/* pages read ahead, a ring of spool_cap */
+	unsigned int spool_head, spool_len;
 	bool is_file;		/* a recording: no data means end of file */
 };
 
@@ -50,6 +52,7 @@ struct trace_stream {
 	int commit_size;	/* of the sub-buffer header's commit word */
 	uint64_t pages;
 	uint64_t lost;
+	unsigned int spool_cap;	/* pages per CPU read ahead, 0 = none */
 	struct cpu_reader cpus[];
 };
 
@@ -84,6 +87,7 @@ static struct trace_stream *stream_alloc(struct tep_handle *tep, int nr_cpus)
 
 void trace_stream_close(struct trace_stream *st)
 {
+	unsigned int k;
 	int i;
 
 	if (!st)
@@ -98,6 +102,9 @@ void trace_stream_close(struct trace_stream *st)
 		if (c->kbuf)
 			kbuffer_free(c->kbuf);
 		free(c->page);
+		for (k = 0; c->spool && k < st->spool_cap; k++)
+			free(c->spool[k]);
+		free(c->spool);
 	}
 	free(st);
 }
@@ -195,26 +202,57 @@ static int64_t page_missed(const struct trace_stream *st,
 }
 
 /* Load the next non-empty page of @c. Return 1, 0 (no data now) or -errno. */
+/*
+ * One page from the kernel (or the recording) into @buf, copied to the
+ * recording if there is one. Return: bytes, 0 (no data now) or -errno.
+ */
+static int read_page(struct trace_stream *st, struct cpu_reader *c, void *buf)
+{
+	int r = tracefs_cpu_read(c->tcpu, buf, true);
+
+	if (r < 0 && errno != EAGAIN && errno != EINTR)
+		return -errno;
+	if (r <= 0)
+		return 0;
+	st->pages++;
+	c->pages++;
+	if (c->record_fd >= 0 &&
+	    write(c->record_fd, buf, st->page_size) != st->page_size)
+		return -EIO;
+	return r;
+}
+
+/* The oldest page read ahead becomes the current page (buffers swap). */
+static void take_spooled(struct trace_stream *st, struct cpu_reader *c)
+{
+	void *p = c->page;
+
+	c->page = c->spool[c->spool_head];
+	c->spool[c->spool_head] = p;
+	c->spool_head = (c->spool_head + 1) % st->spool_cap;
+	c->spool_len--;
+}
+
 static int load_page(struct trace_stream *st, struct cpu_reader *c)
 {
 	int64_t missed;
 	int r;
 
 	for (;;) {
-		r = tracefs_cpu_read(c->tcpu, c->page, true);
-		if (r < 0 && errno != EAGAIN && errno != EINTR)
-			return -errno;
-		if (r <= 0) {
+		if (c->spool_len) {
+			take_spooled(st, c);
+			r = st->page_size;
+		} else {
+			r = read_page(st, c, c->page);
+		}
+		if (r < 0)
+			return r;
+		if (r == 0) {
 			c->dry = true;
 			if (c->is_file)
 				c->open = false;
 			return 0;
 		}
-		st->pages++;
-		c->pages++;
-		if (c->record_fd >= 0 &&
-		    write(c->record_fd, c->page, st->page_size) != st->page_size)
-			return -EIO;
 		if (c->is_file && r != st->page_size)
 			return -EBADMSG;	/* a truncated recording */
 		if (kbuffer_load_subbuffer(c->kbuf, c->page) < 0 ||
@@ -235,7 +273,7 @@ static int load_page(struct trace_stream *st, struct cpu_reader *c)
 
 static int fill(struct trace_stream *st, struct cpu_reader *c)
 {
-	if (c->cur || !c->open || c->dry)
+	if (c->cur || !c->open || (c->dry && !c->spool_len))
 		return c->cur != NULL;
 	return load_page(st, c);
 }
@@ -327,4 +365,61 @@ int trace_stream_page_size(const struct trace_stream *st)
 bool trace_stream_cpu_held(const struct trace_stream *st, int cpu)
 {
 	return cpu >= 0 && cpu < st->nr_cpus && st->cpus[cpu].cur;
+}
+
+int trace_stream_set_spool(struct trace_stream *st, unsigned int pages)
+{
+	int i;
+
+	if (st->spool_cap || !pages)
+		return st->spool_cap == pages ? 0 : -EBUSY;
+	for (i = 0; i < st->nr_cpus; i++) {
+		st->cpus[i].spool = calloc(pages, sizeof(void *));
+		if (!st->cpus[i].spool)
+			return -ENOMEM;
+	}
+	st->spool_cap = pages;
+	return 0;
+}
+
+/* Read ahead on @c until the kernel has no more or the spool is full. */
+static int slurp_cpu(struct trace_stream *st, struct cpu_reader *c)
+{
+	unsigned int slot;
+	int n = 0, r;
+
+	while (c->open && !c->is_file && c->spool_len < st->spool_cap) {
+		slot = (c->spool_head + c->spool_len) % st->spool_cap;
+		if (!c->spool[slot] && !(c->spool[slot] = malloc(st->page_size)))
+			return -ENOMEM;
+		r = read_page(st, c, c->spool[slot]);
+		if (r <= 0)
+			return r < 0 ? r : n;
+		c->spool_len++;
+		n++;
+	}
+	return n;
+}
+
+int trace_stream_slurp(struct trace_stream *st)
+{
+	int i, r, n = 0;
+
+	for (i = 0; st->spool_cap && i < st->nr_cpus; i++) {
+		r = slurp_cpu(st, &st->cpus[i]);
+		if (r < 0)
+			return r;
+		n += r;
+	}
+	return n;
+}
+
+uint64_t trace_stream_spooled_bytes(const struct trace_stream *st)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < st->nr_cpus; i++)
+		n += st->cpus[i].spool_len;
+	return n * (uint64_t)st->page_size;
 }

@@ -25,6 +25,7 @@ struct capture;
  *		and @record_dir are not used)
  * @instance:	live instance to read (NULL = top level)
  * @record_dir: also copy every raw page read into this recording
+ * @spool_pages: live: pages per CPU read ahead of the decoder (0: none)
  * @builder:	builder settings; the capture loads kallsyms (of the
  *		recording, or /proc/kallsyms) into builder.syms
  */
@@ -33,6 +34,7 @@ struct capture_config {
 	const char *dat_path;
 	struct tracefs_instance *instance;
 	const char *record_dir;
+	unsigned int spool_pages;
 	struct builder_config builder;
 };
 
@@ -77,6 +79,8 @@ uint64_t capture_cpu_lost(const struct capture *c, int cpu);
 uint64_t capture_bytes(const struct capture *c);
 /* Does @cpu hold part of a page not yet handed to the builder? */
 bool capture_cpu_held(const struct capture *c, int cpu);
+/* Bytes read ahead from the kernel, not decoded yet. */
+uint64_t capture_spooled_bytes(const struct capture *c);
 
 /* End of input: emit faults still open (incomplete). */
 void capture_finish(struct capture *c);
