@@ -45,7 +45,8 @@ else
 	trap 'rm -rf "$work"' EXIT
 	make -C "$top" -j"$(nproc)" >"$work/make.log" 2>&1 || die "make failed"
 	make -C "$top" install DESTDIR="$work/stage" >>"$work/make.log" 2>&1 || die "make install failed"
-	"$top/tests/vm/fetch-kernel.sh" "$kernel" "$vmcache" >/dev/null || die "fetch-kernel.sh failed"
+	[ -f "$vmcache/$kernel/vmlinuz" ] ||
+		"$top/tests/vm/fetch-kernel.sh" "$kernel" "$vmcache" >/dev/null || die "fetch-kernel.sh failed"
 	mkdir "$work/cache"
 	ln -s "$vmcache/$kernel" "$work/cache/$kernel"
 	ln -s "$vmcache/debs" "$work/cache/debs"
