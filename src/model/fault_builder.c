@@ -444,6 +444,8 @@ static void on_page_fault(struct fault_builder *b, struct thread_state *t,
 {
 	if (b->cfg.events_only && t->in_fault)
 		abort_fault(b, t);	/* no kvm_entry seen in between */
+	if (!b->cfg.events_only && t->pf.valid)
+		b->stats.orphan_pf++;	/* the one before had no root */
 	t->pf = (struct pending_pf){ .valid = true, .ts = rec->ts,
 		.cpu = rec->cpu, .vcpu = rec->vcpu, .gpa = rec->addr,
 		.error_code = rec->error_code };
@@ -454,7 +456,9 @@ static void on_page_fault(struct fault_builder *b, struct thread_state *t,
 static void on_kvm_entry(struct fault_builder *b, struct thread_state *t,
 			 const struct trace_record *rec)
 {
-	t->pf.valid = false;	/* a pf event not followed by a root */
+	if (t->pf.valid && !b->cfg.events_only)
+		b->stats.orphan_pf++;	/* a pf event not followed by a root */
+	t->pf.valid = false;
 	if (!b->cfg.events_only || !t->in_fault)
 		return;
 	t->fault.delay_ns = rec->ts - t->fault.ts_ns;

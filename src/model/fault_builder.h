@@ -65,6 +65,8 @@ struct builder_config {
  * @threads_evicted: idle threads forgotten to keep the table bounded
  * @threads_dropped: records ignored: the table was full of threads in
  *		the middle of a fault
+ * @orphan_pf:	kvm_page_fault events no fault was built from (with
+ *		function_graph): faults whose call tree was lost
  */
 struct builder_stats {
 	uint64_t records;
@@ -74,6 +76,7 @@ struct builder_stats {
 	uint64_t unmatched;
 	uint64_t threads_evicted;
 	uint64_t threads_dropped;
+	uint64_t orphan_pf;
 };
 
 struct fault_builder *fault_builder_new(const struct builder_config *cfg);

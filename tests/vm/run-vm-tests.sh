@@ -105,6 +105,8 @@ isnum() { case "${1:-x}" in ''|*[!0-9-]*) return 1 ;; esac; }
 . "$here/interop-checks.sh"
 # shellcheck source=tests/vm/findings-checks.sh
 . "$here/findings-checks.sh"
+# shellcheck source=tests/vm/load-checks.sh
+. "$here/load-checks.sh"
 
 # profiler_checks KERNEL: kvmmmu-graph itself in the guest, every strategy
 # the kernel allows, checked against faultgen's KVM counters.
@@ -180,6 +182,7 @@ profiler_checks() {
 	svg_checks "$k" "$out"
 	interop_checks "$k" "$out"
 	findings_checks "$k" "$out"
+	load_checks "$k" "$out"
 	d=$out/signals
 	if [ "$(cat "$d/INT.rc" 2>/dev/null)" = 0 ] && grep -q Summary "$d/INT.out"; then
 		pass "$k: SIGINT ends a run with its summary (status 0)"

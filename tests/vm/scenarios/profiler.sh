@@ -134,6 +134,8 @@ wait "$fpid" 2>/dev/null
 [ -f /tests/vm/scenarios/interop.sh ] && . /tests/vm/scenarios/interop.sh
 # causes, findings and diff on runs built for one cause (findings.sh)
 [ -f /tests/vm/scenarios/findings.sh ] && . /tests/vm/scenarios/findings.sh
+# SIGINT as the VM exits with a backlog unread; exact or honest (load.sh)
+[ -f /tests/vm/scenarios/load.sh ] && . /tests/vm/scenarios/load.sh
 
 tracefs_state >"$R/tracefs-after.txt"
 
