@@ -13,6 +13,7 @@
 #include "memslot_map.h"
 #include "page_counter.h"
 #include "profile.h"
+#include "spte.h"
 #include "symbols.h"
 
 #define MAX_STACK		128
@@ -436,7 +437,23 @@ static void on_memslot(struct thread_state *t, const struct trace_record *rec)
 		f->hva = rec->uaddr + ((gfn - rec->base_gfn) << 12);
 }
 
-static void on_fault_event(struct thread_state *t,
+/*
+ * The fast path installs an SPTE without a fault-in, so no
+ * kvm_mmu_spte_requested: its PFN is in the new SPTE.  A later
+ * kvm_mmu_spte_requested (the fast path gave up) overrides it.
+ */
+static void on_fast_pf(struct fault_builder *b, struct thread_state *t,
+		       const struct trace_record *rec)
+{
+	struct fault *f = &t->fault;
+	uint64_t gpa = f->gpa != FAULT_UNKNOWN ? f->gpa : rec->addr;
+
+	t->marks.fast_seen = true;
+	if (!t->marks.spte_seen)
+		spte_pfn(rec->spte, gpa, b->cfg.phys_bits, &f->pfn);
+}
+
+static void on_fault_event(struct fault_builder *b, struct thread_state *t,
 			   const struct trace_record *rec)
 {
 	switch (rec->type) {
@@ -445,7 +462,7 @@ static void on_fault_event(struct thread_state *t,
 		t->fault.pfn = rec->pfn;
 		break;
 	case REC_FAST_PF:
-		t->marks.fast_seen = true;
+		on_fast_pf(b, t, rec);
 		break;
 	case REC_MMIO_PF:
 		t->marks.mmio_seen = true;
@@ -510,7 +527,7 @@ int fault_builder_feed(struct fault_builder *b, const struct trace_record *rec,
 		break;
 	default:
 		if (t->in_fault)
-			on_fault_event(t, rec);
+			on_fault_event(b, t, rec);
 		break;
 	}
 	return 0;

@@ -184,6 +184,30 @@ TEST(fast_path_without_spte_request_is_fast)
 	feed(b, ev(REC_FAST_PF, 1, 0));
 	feed(b, ext(1, 0, A_ROOT, 0, 10, 20));
 	CHECK_EQ(last.kind, FAULT_KIND_FAST);
+	CHECK_EQ(last.pfn, FAULT_UNKNOWN);	/* no SPTE in the event */
+	fault_builder_free(b);
+}
+
+TEST(fast_path_pfn_comes_from_the_new_spte)
+{
+	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
+	struct trace_record fast = ev(REC_FAST_PF, 1, UINT64_MAX);
+
+	fast.spte = 0x0600000000abc000ull | 0xe77;	/* present, writable, 4K */
+	feed(b, pf(1, 0, 0x3000, 0x100000007ull));
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, fast);
+	feed(b, ext(1, 0, A_ROOT, 0, 10, 20));
+	CHECK_EQ(last.kind, FAULT_KIND_FAST);
+	CHECK_EQ(last.pfn, 0xabc);
+	/* the fast path gave up: the slow path's PFN wins */
+	feed(b, pf(1, 0, 0x5000, 0x100000007ull));
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, fast);
+	feed(b, ev(REC_SPTE_REQUESTED, 1, 0xdef));
+	feed(b, ext(1, 0, A_ROOT, 0, 30, 40));
+	CHECK_EQ(last.kind, FAULT_KIND_NORMAL);
+	CHECK_EQ(last.pfn, 0xdef);
 	fault_builder_free(b);
 }
 
@@ -449,6 +473,7 @@ int main(void)
 	RUN(root_below_other_traced_calls_instance_strategy);
 	RUN(interleaved_threads_do_not_mix);
 	RUN(fast_path_without_spte_request_is_fast);
+	RUN(fast_path_pfn_comes_from_the_new_spte);
 	RUN(amd_rsvd_bit_is_mmio_but_intel_bit3_is_not);
 	RUN(noslot_pfn_is_mmio_and_hides_pfn);
 	RUN(lost_events_mark_open_fault_incomplete);
