@@ -54,6 +54,7 @@ static const struct event_spec specs[] = {
 	  { { "addr", T_ADDR } } },
 	{ "kvmmmu", "kvm_mmu_set_spte", REC_SET_SPTE,
 	  { { "gfn", T_GFN } } },
+	{ "kvm", "kvm_fast_mmio", REC_FAST_MMIO, { { "gpa", T_ADDR } } },
 	{ "kvmmmu_graph", "memslot", REC_MEMSLOT,
 	  { { "slot_id", T_SLOT_ID }, { "base_gfn", T_BASE_GFN },
 	    { "uaddr", T_UADDR }, { "npages", T_NPAGES },

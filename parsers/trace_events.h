@@ -26,6 +26,7 @@ enum rec_type {
 	REC_MMIO_PF,		/* kvmmmu/handle_mmio_page_fault */
 	REC_SET_SPTE,		/* kvmmmu/kvm_mmu_set_spte */
 	REC_MEMSLOT,		/* kvmmmu_graph/memslot probe (if any) */
+	REC_FAST_MMIO,		/* kvm/kvm_fast_mmio */
 	REC_TYPE_COUNT
 };
 
