@@ -170,13 +170,6 @@ profiler_checks() {
 		fail "$k: --vm PID follows the VM's threads until it exits (status 3)" \
 			"rc $(cat "$d/rc" 2>/dev/null): $(head -c 200 "$d/stderr.txt") $(grep DIFF "$d/oracle.txt" 2>/dev/null | tr '\n' ' ')"
 	fi
-	if [ "$(cat "$out/tree/rc" 2>/dev/null)" = 0 ] && grep -q "kvm_mmu_page_fault() {" "$out/tree/out.txt" &&
-		python3 "$here/check_breakdown.py" "$out/tree/out.txt" >"$out/tree/breakdown.txt" 2>&1; then
-		pass "$k: --tree, breakdown, --folded and --svg run"
-		sed 's/^/      breakdown: /' "$out/tree/breakdown.txt"
-	else
-		fail "$k: --tree, breakdown, --folded and --svg run" "rc $(cat "$out/tree/rc" 2>/dev/null): $(tr '\n' ' ' <"$out/tree/breakdown.txt" 2>/dev/null)"
-	fi
 	# (its counts are checked like the strategies'; this is about types,
 	# PFN, memslot and HVA of execute-from-new-page faults)
 	d=$out/exec
@@ -188,6 +181,18 @@ profiler_checks() {
 	else
 		fail "$k: --access exec: first touches of new pages are Exec faults" \
 			"rc $(cat "$d/rc" 2>/dev/null): $(grep DIFF "$d/oracle.txt" 2>/dev/null | tr '\n' ' ')"
+	fi
+	tracefs_restored_check "$k" "$out"
+	if [ -f "$out/light" ]; then
+		skip "$k: views, signals, interop, findings" "run on the --heavy kernels ($heavy) only"
+		return
+	fi
+	if [ "$(cat "$out/tree/rc" 2>/dev/null)" = 0 ] && grep -q "kvm_mmu_page_fault() {" "$out/tree/out.txt" &&
+		python3 "$here/check_breakdown.py" "$out/tree/out.txt" >"$out/tree/breakdown.txt" 2>&1; then
+		pass "$k: --tree, breakdown, --folded and --svg run"
+		sed 's/^/      breakdown: /' "$out/tree/breakdown.txt"
+	else
+		fail "$k: --tree, breakdown, --folded and --svg run" "rc $(cat "$out/tree/rc" 2>/dev/null): $(tr '\n' ' ' <"$out/tree/breakdown.txt" 2>/dev/null)"
 	fi
 	svg_checks "$k" "$out"
 	interop_checks "$k" "$out"
