@@ -428,8 +428,9 @@ timing_table() {
 		for d in "$outroot/$k" "$outroot/$k-profiler" "$outroot/$k"-kvm*; do
 			[ -f "$d/boot.txt" ] || continue
 			n=${d#"$outroot/$k"}
-			printf '   %-6s %-22s %-30s boot %6s  scenario %7s  total %7s\n' "$k" \
-				"$(kv "$d/boot.txt" release)" "${n#-}${n:-raw-tracefs}" "$(kv "$d/boot.txt" boot_s)" \
+			n=${n#-}
+			printf '   %-6s %-22s %-16s boot %6s  scenario %7s  total %7s\n' "$k" \
+				"$(kv "$d/boot.txt" release)" "${n:-raw-tracefs}" "$(kv "$d/boot.txt" boot_s)" \
 				"$(kv "$d/boot.txt" scenario_s)" "$(kv "$d/boot.txt" total_s)"
 		done
 	done
