@@ -236,7 +236,7 @@ static void note_function(struct host_caps *c, const struct profile *prof,
 	if (mod)
 		mod[strcspn(mod, "]")] = '\0', mod++;
 	for (i = 0; i < c->nr_roots; i++)
-		if (!strcmp(profile_root(prof, i), line))
+		if (profile_func_matches(line, profile_root(prof, i)))
 			c->root_traceable[i] = true;
 	if (c->nr_phases)
 		note_phase(c, profile_phase_of(prof, line), line);

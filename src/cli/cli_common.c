@@ -17,6 +17,7 @@
 #include "memslot_probe.h"
 #include "profile.h"
 #include "report.h"
+#include "spte.h"
 #include "symbols.h"
 #include "thread_names.h"
 
@@ -134,6 +135,9 @@ static int open_any_capture(struct run *run, const char *dir,
 			.syms = run->syms,
 			.vendor = vendor,
 			.events_only = events_only,
+			/* the traced host is this one only when live */
+			.phys_bits = dir || dat ? 0 :
+				     spte_host_phys_bits("/proc/cpuinfo"),
 			.emit = run->emit ? run->emit : report_fault,
 			.thread_info = thread_info,
 			.ctx = run->emit ? run->emit_ctx : run->report,

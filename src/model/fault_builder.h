@@ -31,6 +31,8 @@ typedef void (*thread_info_fn)(int tid, char *comm, int *tgid, void *ctx);
  * @syms:	function names (the builder adds to it)
  * @vendor:	how error codes are to be read (AMD or Intel)
  * @events_only: no function_graph: delay = kvm_page_fault -> kvm_entry
+ * @phys_bits:	the traced host's physical address bits, to read the PFN
+ *		out of a fast-path fault's SPTE (0: 52, the widest)
  * @emit:	called for each finished fault
  * @thread_info: called at the start of each fault (may be NULL); must be
  *		cheap (a table look-up)
@@ -42,6 +44,7 @@ struct builder_config {
 	struct symbols *syms;
 	enum fault_vendor vendor;
 	bool events_only;
+	unsigned int phys_bits;
 	fault_emit_fn emit;
 	thread_info_fn thread_info;
 	void *ctx;

@@ -126,11 +126,11 @@ TEST(retry_only_once_mapping_was_seen)
 
 TEST(suffixes_match_but_prefixes_do_not)
 {
-	CHECK(cause_func_matches("do_wp_page.isra.0", "do_wp_page"));
-	CHECK(cause_func_matches("do_wp_page.cold", "do_wp_page"));
-	CHECK(cause_func_matches("do_wp_page", "do_wp_page"));
-	CHECK(!cause_func_matches("do_wp_page_copy", "do_wp_page"));
-	CHECK(!cause_func_matches("do_wp", "do_wp_page"));
+	CHECK(profile_func_matches("do_wp_page.isra.0", "do_wp_page"));
+	CHECK(profile_func_matches("do_wp_page.cold", "do_wp_page"));
+	CHECK(profile_func_matches("do_wp_page", "do_wp_page"));
+	CHECK(!profile_func_matches("do_wp_page_copy", "do_wp_page"));
+	CHECK(!profile_func_matches("do_wp", "do_wp_page"));
 }
 
 TEST(findings_by_time_with_hints_and_threshold)
