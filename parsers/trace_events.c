@@ -22,7 +22,7 @@
 enum field_target {
 	T_NONE, T_FUNC, T_DEPTH, T_CALLTIME, T_RETTIME, T_VCPU, T_ADDR,
 	T_GFN, T_ERROR, T_PFN, T_EXIT_INFO, T_EXIT_REASON, T_SLOT_ID,
-	T_BASE_GFN, T_UADDR, T_NPAGES,
+	T_BASE_GFN, T_UADDR, T_NPAGES, T_SPTE,
 };
 
 struct field_spec {
@@ -54,11 +54,12 @@ static const struct event_spec specs[] = {
 	  { { "gfn", T_GFN }, { "pfn", T_PFN } } },
 	{ "kvmmmu", "fast_page_fault", REC_FAST_PF,
 	  { { "vcpu_id", T_VCPU }, { "cr2_or_gpa", T_ADDR },
-	    { "error_code", T_ERROR } } },
+	    { "error_code", T_ERROR }, { "new_spte", T_SPTE } } },
 	{ "kvmmmu", "handle_mmio_page_fault", REC_MMIO_PF,
 	  { { "addr", T_ADDR } } },
 	{ "kvmmmu", "kvm_mmu_set_spte", REC_SET_SPTE,
 	  { { "gfn", T_GFN } } },
+	{ "kvm", "kvm_fast_mmio", REC_FAST_MMIO, { { "gpa", T_ADDR } } },
 	{ "kvmmmu_graph", "memslot", REC_MEMSLOT,
 	  { { "slot_id", T_SLOT_ID }, { "base_gfn", T_BASE_GFN },
 	    { "uaddr", T_UADDR }, { "npages", T_NPAGES },
@@ -276,6 +277,7 @@ static void store(struct trace_record *rec, enum field_target t, uint64_t v)
 	case T_BASE_GFN:	rec->base_gfn = v; break;
 	case T_UADDR:		rec->uaddr = v; break;
 	case T_NPAGES:		rec->npages = v; break;
+	case T_SPTE:		rec->spte = v; break;
 	case T_NONE:		break;
 	}
 }
@@ -290,6 +292,7 @@ static void reset_record(struct trace_record *rec)
 	rec->addr = 0;
 	rec->error_code = 0;
 	rec->pfn = UINT64_MAX;
+	rec->spte = 0;
 	rec->slot_id = -1;
 	rec->npages = 0;
 }

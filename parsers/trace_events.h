@@ -27,6 +27,7 @@ enum rec_type {
 	REC_MMIO_PF,		/* kvmmmu/handle_mmio_page_fault */
 	REC_SET_SPTE,		/* kvmmmu/kvm_mmu_set_spte */
 	REC_MEMSLOT,		/* kvmmmu_graph/memslot probe (if any) */
+	REC_FAST_MMIO,		/* kvm/kvm_fast_mmio */
 	REC_TYPE_COUNT
 };
 
@@ -44,6 +45,7 @@ enum rec_type {
  * @addr:	GPA (page fault, fast pf, mmio) or gfn << 12 (spte events)
  * @error_code:	error code (page fault, fast pf)
  * @pfn:	host pfn (spte requested / set spte), UINT64_MAX if absent
+ * @spte:	the new SPTE a fast-path fault installed (fast pf), 0 if absent
  * @exit_info:	kvm_exit info1 (EPT exit qualification on Intel)
  * @exit_reason: kvm_exit exit reason
  * @slot_id:	memslot id (memslot probe)
@@ -64,6 +66,7 @@ struct trace_record {
 	uint64_t addr;
 	uint64_t error_code;
 	uint64_t pfn;
+	uint64_t spte;
 	uint64_t exit_info;
 	uint32_t exit_reason;
 	int slot_id;

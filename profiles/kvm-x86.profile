@@ -1,5 +1,10 @@
 # kvm-x86: second-level page faults of KVM on x86 (AMD NPT, Intel EPT,
-# legacy TDP MMU and shadow paging), kernels 6.1 to 6.12.
+# legacy TDP MMU and shadow paging), kernels 6.1 to 7.x.
+# Tested (AMD NPT in the QEMU test host, tests/vm): Debian 6.1.192,
+# 6.12.118, 6.18.15 and 7.3.4. Names for 6.13+ (gup_fast*, the faultin
+# renames, guest_memfd) and Intel/nested EPT come from the kernel sources.
+# Every function name also matches its compiler clones (.isra.N, .part.N,
+# .constprop.N, .cold, .llvm.N): roots, phases and cause rules alike.
 #
 #   root   FUNC...          a fault is one call of a root function
 #   phase  LABEL FUNC...    a phase and the names its function has on
@@ -26,11 +31,15 @@ root kvm_mmu_page_fault
 phase fast_path     fast_page_fault kvm_tdp_mmu_fast_pf_get_last_sptep
 phase memslot       kvm_vcpu_gfn_to_memslot
 phase topup         mmu_topup_memory_caches
-phase faultin       kvm_faultin_pfn kvm_mmu_faultin_pfn
-phase gup           __gfn_to_pfn_memslot __kvm_faultin_pfn kvm_follow_pfn hva_to_pfn
+phase faultin       kvm_faultin_pfn kvm_mmu_faultin_pfn __kvm_mmu_faultin_pfn
+phase gup           __gfn_to_pfn_memslot __kvm_faultin_pfn kvm_follow_pfn hva_to_pfn gup_fast_fallback
+# guest_memfd (private and gmem-only memslots, 6.12+): the pfn comes from
+# the guest_memfd file, not from the VMM's page tables
+phase gmem          kvm_gmem_get_pfn kvm_mmu_faultin_pfn_private kvm_mmu_faultin_pfn_gmem
 phase stale_check   is_page_fault_stale
-phase map           kvm_tdp_mmu_map direct_map __direct_map paging64_fetch paging32_fetch
-phase guest_walk    paging64_walk_addr_generic paging32_walk_addr_generic
+# ept_fetch / ept_walk_addr_generic: shadow EPT of a nested (L2) guest
+phase map           kvm_tdp_mmu_map direct_map __direct_map paging64_fetch paging32_fetch ept_fetch
+phase guest_walk    paging64_walk_addr_generic paging32_walk_addr_generic ept_walk_addr_generic
 phase mmio_emulate  x86_emulate_instruction handle_mmio_page_fault
 phase page_track    kvm_gfn_is_write_tracked page_fault_handle_page_track kvm_slot_page_track_is_active
 
@@ -41,6 +50,9 @@ event kvmmmu/kvm_mmu_spte_requested
 event kvmmmu/fast_page_fault
 event kvmmmu/handle_mmio_page_fault
 event kvmmmu/kvm_mmu_set_spte
+# Intel always, AMD from 7.x: MMIO writes to an ioeventfd answered before
+# kvm_mmu_page_fault; each is an MMIO fault of its own
+event kvm/kvm_fast_mmio
 
 # Fault-in of a backed gfn: normal faults. Fast-path faults never fault
 # in a pfn and MMIO faults have no memslot: no memslot/HVA. Linux 6.1 .. 6.12:
@@ -85,11 +97,19 @@ hint retry        faults returned without mapping (MMU-notifier invalidation, st
 # more than 8 times within 100 ms on one vCPU is a stuck-vCPU finding.
 findings min_share=5 stuck_count=8 stuck_window_ms=100
 
+# Each word is written on its own: names a kernel lacks are skipped.
 allow :mod:kvm
 allow :mod:kvm_amd
 allow :mod:kvm_intel
+# KVM built in (CONFIG_KVM=y): :mod:kvm selects nothing, these do
+allow kvm_mmu_* kvm_tdp_* kvm_faultin_pfn __kvm_faultin_pfn __kvm_mmu_faultin_pfn
+allow kvm_follow_pfn __gfn_to_pfn_memslot kvm_vcpu_gfn_to_memslot kvm_gmem_get_pfn
+allow fast_page_fault direct_map __direct_map is_page_fault_stale mmu_topup_memory_caches
+allow tdp_mmu_* *_spte* handle_mmio_page_fault x86_emulate_instruction
+allow paging64_* paging32_* ept_fetch ept_walk_addr_generic npf_interception handle_ept_violation
+# GUP: 6.1..6.12 names, then 6.13+ (gup_fast_fallback, gup_fast)
 allow hva_to_pfn* get_user_pages_fast_only get_user_pages_unlocked internal_get_user_pages_fast
-allow lockless_pages_from_mm __get_user_pages handle_mm_fault
+allow lockless_pages_from_mm gup_fast_fallback gup_fast __get_user_pages handle_mm_fault
 # the functions the cause rules look for
 allow __handle_mm_fault do_anonymous_page do_swap_page do_wp_page handle_userfault
 allow shmem_fault shmem_get_folio_gfp filemap_fault do_huge_pmd_anonymous_page

@@ -145,6 +145,8 @@ void summary_print_text(const struct summary *s, const struct run_info *ri,
 	if (ri->filtered)
 		fprintf(out, "(%llu faults not shown: --threshold/--vcpu)\n",
 			(unsigned long long)ri->filtered);
+	if (ri->load)
+		run_load_print_text(ri->load, out);
 	text_diagnostics(out, ri);
 	fprintf(out, "  %-22s %8s %12s %9s %9s %9s %9s %9s\n", "(times in us)",
 		"count", "total", "mean", "p50", "p90", "p99", "max");
@@ -206,6 +208,10 @@ void summary_print_json(const struct summary *s, const struct run_info *ri,
 		(unsigned long long)ri->damaged_pages,
 		(unsigned long long)ri->unmatched_exits);
 	json_missing(out, ri);
+	if (ri->load) {
+		fputc(',', out);
+		run_load_print_json(ri->load, out);
+	}
 	fputs(",\"by_type\":{", out);
 	for (i = 0; i < FAULT_KIND_COUNT; i++)
 		fprintf(out, "%s\"%s\":%llu", i ? "," : "", fault_kind_name(i),

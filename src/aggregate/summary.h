@@ -11,6 +11,7 @@
 
 #include "fault.h"
 #include "profile.h"
+#include "run_load.h"
 
 struct summary;
 struct findings;
@@ -27,6 +28,7 @@ struct findings;
  * @missing:	profile items this kernel lacks ("event kvmmmu/foo",
  *		"allow bar", ...), skipped at start
  * @nr_missing:	entries in @missing
+ * @load:	the live capture's own cost and losses (NULL for a replay)
  */
 struct run_info {
 	const char *strategy;
@@ -38,6 +40,7 @@ struct run_info {
 	uint64_t unmatched_exits;
 	const char *const *missing;
 	unsigned int nr_missing;
+	const struct run_load *load;
 };
 
 struct summary *summary_new(const struct profile *prof);

@@ -60,6 +60,7 @@ struct host_caps {
 
 	/* functions (available_filter_functions) */
 	bool filter_functions;		/* readable */
+	unsigned int nr_functions;	/* traceable functions in all */
 	char filter_functions_why[HOST_WHY_LEN];
 	unsigned int nr_roots;
 	bool root_traceable[HOST_MAX_ROOTS];
@@ -138,6 +139,16 @@ bool host_caps_usable(const struct host_caps *caps, enum capture_strategy s,
  *
  * Return: the strategy, or STRATEGY_AUTO if none can run.
  */
+/**
+ * host_cheaper_strategy() - which call-tree strategy costs the guest less
+ * @why:	one line: the functions each one hooks on this host
+ *
+ * Return: STRATEGY_INSTANCE, STRATEGY_GLOBAL, or STRATEGY_AUTO if neither
+ * can run.
+ */
+enum capture_strategy host_cheaper_strategy(const struct host_caps *caps,
+					    char *why, size_t whylen);
+
 enum capture_strategy host_pick_strategy(const struct host_caps *caps,
 					 char *why, size_t whylen);
 

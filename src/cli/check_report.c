@@ -204,6 +204,8 @@ static void print_strategies(FILE *out, const struct host_caps *c)
 		ok = host_caps_usable(c, all[i], why, sizeof(why));
 		row(out, capture_strategy_name(all[i]), yes_no(ok), "%s", why);
 	}
+	s = host_cheaper_strategy(c, why, sizeof(why));
+	row(out, "cheaper", "", "%s", why);
 	s = host_pick_strategy(c, why, sizeof(why));
 	row(out, "chosen", "", "%s: %s", s == STRATEGY_AUTO ? "none" :
 	    capture_strategy_name(s), why);

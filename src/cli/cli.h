@@ -33,6 +33,7 @@ struct run {
 	struct thread_names *names;
 	struct tracing_session *session;
 	struct memslot_probe *memslot;
+	struct load_watch *watch;	/* live runs: cost and losses */
 	const char *strategy;
 	int pid;
 	const char *record_dir;		/* --record DIR, or a temporary one */

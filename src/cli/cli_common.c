@@ -11,11 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "load_watch.h"
 #include "capture.h"
 #include "cli.h"
 #include "memslot_probe.h"
 #include "profile.h"
 #include "report.h"
+#include "spte.h"
 #include "symbols.h"
 #include "thread_names.h"
 
@@ -102,6 +104,22 @@ static void thread_info(int tid, char *comm, int *tgid, void *ctx)
 		*tgid = run->pid;	/* only the target's threads are traced */
 }
 
+/*
+ * Pages per CPU a live capture may read ahead of its decoder: SPOOL_MB in
+ * all, so that a burst the decoder cannot follow waits in memory rather
+ * than overrunning the ring buffers; bounded, and used only when behind.
+ */
+#define SPOOL_MB	256
+
+static unsigned int spool_pages(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_CONF), page = getpagesize();
+
+	if (cpus < 1)
+		cpus = 1;
+	return (unsigned int)(SPOOL_MB * 1024L * 1024L / page / cpus);
+}
+
 static int open_any_capture(struct run *run, const char *dir,
 			    const char *dat, struct tracefs_instance *inst,
 			    enum fault_vendor vendor, bool events_only)
@@ -111,11 +129,15 @@ static int open_any_capture(struct run *run, const char *dir,
 		.dat_path = dat,
 		.instance = inst,
 		.record_dir = dir ? NULL : run->record_dir,
+		.spool_pages = dir || dat ? 0 : spool_pages(),
 		.builder = {
 			.prof = run->prof,
 			.syms = run->syms,
 			.vendor = vendor,
 			.events_only = events_only,
+			/* the traced host is this one only when live */
+			.phys_bits = dir || dat ? 0 :
+				     spte_host_phys_bits("/proc/cpuinfo"),
 			.emit = run->emit ? run->emit : report_fault,
 			.thread_info = thread_info,
 			.ctx = run->emit ? run->emit_ctx : run->report,
@@ -223,6 +245,9 @@ int finish_report(struct run *run)
 
 	capture_finish(run->capture);
 	capture_facts(run, &ri);
+	ri.load = load_watch_finish(run->watch, run->capture);
+	if (ri.load && run_load_lost(ri.load) > ri.lost_events)
+		ri.lost_events = run_load_lost(ri.load);
 	ri.nr_missing = missing_items(run, missing, 128);
 	if (report_finish(run->report, &ri, err, sizeof(err)))
 		return fail(1, "%s", err);
@@ -233,6 +258,7 @@ void run_free(struct run *run)
 {
 	record_dat_cleanup(run);
 	capture_close(run->capture);
+	load_watch_free(run->watch);
 	report_free(run->report);
 	symbols_free(run->syms);
 	thread_names_free(run->names);

@@ -16,6 +16,7 @@
 #include "capture.h"
 #include "cli.h"
 #include "host_probe.h"
+#include "load_watch.h"
 #include "memslot_probe.h"
 #include "recording.h"
 #include "report.h"
@@ -27,12 +28,20 @@
 #define POLL_NS		100000000L	/* 100 ms between buffer reads */
 #define BURST_PAGES	64		/* pages in one read that mean a burst */
 #define HORIZON_SLACK_NS 20000000ull	/* events may commit this late */
+/*
+ * /proc and per-CPU stats are read at most this often: under the global
+ * strategy every kernel function the reader calls passes the graph hook,
+ * and on a busy host the reader's CPU time is the guest's.
+ */
+#define SIDE_READ_NS	500000000ull
 
-static volatile sig_atomic_t stop_signal;
+/* Signals received: the first stops recording, the next aborts the drain. */
+static volatile sig_atomic_t nr_signals;
 
 static void on_stop_signal(int sig)
 {
-	stop_signal = sig;
+	(void)sig;
+	nr_signals++;
 }
 
 static void install_signals(void)
@@ -120,7 +129,42 @@ static int start_session(struct run *run, enum capture_strategy strategy)
 }
 
 /* Why the loop stopped. */
-enum stop_reason { STOP_SIGNAL, STOP_DURATION, STOP_EXITED, STOP_ERROR };
+enum stop_reason { STOP_NONE, STOP_SIGNAL, STOP_DURATION, STOP_EXITED,
+		   STOP_ERROR };
+
+static const char *const stop_names[] = {
+	[STOP_SIGNAL] = "a signal", [STOP_DURATION] = "-d",
+	[STOP_EXITED] = "the VM's exit",
+};
+
+/*
+ * Asked every few hundred records, even in the middle of a long read of
+ * a backlog, so that a stop turns tracing off at once: what the kernel
+ * records after that moment would only overwrite what is still unread.
+ */
+struct loop_state {
+	struct run *run;
+	uint64_t end;			/* -d: monotonic ns, 0 = none */
+	uint64_t next_exit_check;
+	enum stop_reason why;
+};
+
+static bool loop_should_stop(void *ctx)
+{
+	struct loop_state *ls = ctx;
+	uint64_t now = now_mono_ns();
+
+	if (nr_signals)
+		ls->why = STOP_SIGNAL;
+	else if (ls->end && now >= ls->end)
+		ls->why = STOP_DURATION;
+	else if (now >= ls->next_exit_check) {
+		ls->next_exit_check = now + POLL_NS / 10;
+		if (vm_target_exited(ls->run->pid, NULL))
+			ls->why = STOP_EXITED;
+	}
+	return ls->why != STOP_NONE;
+}
 
 /*
  * Sleep between reads: the full poll interval when the last read was
@@ -137,28 +181,59 @@ static void poll_pause(uint64_t pages_read)
 
 static enum stop_reason trace_loop(struct run *run)
 {
-	uint64_t end = 0, start = now_mono_ns(), pages = 0;
+	struct loop_state ls = { .run = run };
+	uint64_t pages = 0, next_side = 0;
 	int64_t n;
 
 	if (run->p->duration_s > 0)
-		end = start + (uint64_t)(run->p->duration_s * 1e9);
+		ls.end = now_mono_ns() + (uint64_t)(run->p->duration_s * 1e9);
 	for (;;) {
-		thread_names_refresh(run->names, run->pid);
-		n = capture_pump(run->capture, now_mono_ns() - HORIZON_SLACK_NS);
+		if (now_mono_ns() >= next_side) {
+			thread_names_refresh(run->names, run->pid);
+			load_watch_sample(run->watch);
+			next_side = now_mono_ns() + SIDE_READ_NS;
+		}
+		n = capture_pump_until(run->capture,
+				       now_mono_ns() - HORIZON_SLACK_NS,
+				       loop_should_stop, &ls);
 		if (n < 0) {
 			fail(1, "reading the trace failed: %s", strerror(-n));
 			return STOP_ERROR;
 		}
 		progress_report(run);
-		if (stop_signal)
-			return STOP_SIGNAL;
-		if (end && now_mono_ns() >= end)
-			return STOP_DURATION;
-		if (vm_target_exited(run->pid, NULL))
-			return STOP_EXITED;
+		ls.next_exit_check = 0;
+		if (loop_should_stop(&ls))
+			return ls.why;
 		poll_pause(capture_pages(run->capture) - pages);
 		pages = capture_pages(run->capture);
 	}
+}
+
+static bool drain_should_stop(void *ctx)
+{
+	return nr_signals > *(sig_atomic_t *)ctx;
+}
+
+/*
+ * Tracing is off: read everything the kernel recorded up to the stop.
+ * One more signal than the ones seen so far aborts, and what is left
+ * unread is measured for the summary.
+ */
+static int drain(struct run *run)
+{
+	sig_atomic_t seen = nr_signals;
+	int64_t n = capture_pump_until(run->capture, UINT64_MAX,
+				       drain_should_stop, &seen);
+
+	if (n < 0)
+		return fail(1, "reading the trace failed");
+	load_watch_drained(run->watch, (uint64_t)n);
+	if (capture_interrupted(run->capture)) {
+		load_watch_unread(run->watch, run->capture);
+		fprintf(stderr, "kvmmmu-graph: final read aborted; the "
+			"summary says what was left unread\n");
+	}
+	return 0;
 }
 
 /* ---- memslot and HVA (a kprobe event; never fails the run) ---- */
@@ -221,6 +296,10 @@ static int live_capture(struct run *run, enum capture_strategy strategy)
 	r = tracing_session_enable(run->session);
 	if (r)
 		return fail(1, "cannot turn tracing on: %s", strerror(-r));
+	run->watch = load_watch_begin(tracing_session_instance(run->session),
+				      capture_nr_cpus(run->capture),
+				      run->p->buffer_kb ? run->p->buffer_kb :
+				      TRACING_DEFAULT_BUFFER_KB);
 	fprintf(stderr, "kvmmmu-graph: tracing PID %d with the %s strategy%s\n",
 		run->pid, run->strategy, run->p->duration_s > 0 ? "" :
 		run->p->mode == MODE_TRACE_CMD ? " until it exits" :
@@ -235,10 +314,11 @@ static int live_capture(struct run *run, enum capture_strategy strategy)
 	tracing_session_disable(run->session);
 	if (why == STOP_ERROR)
 		return 1;
+	load_watch_stop(run->watch, stop_names[why]);
 	/* threads that came and went between two polls */
 	thread_names_load_saved(run->names, tracefs_tracing_dir());
-	if (capture_pump(run->capture, UINT64_MAX) < 0)
-		return fail(1, "reading the trace failed");
+	if (drain(run))
+		return 1;
 	if (run->record_dir &&
 	    recording_finish(run->record_dir, tracefs_tracing_dir(),
 			     run->syms, err, sizeof(err)))

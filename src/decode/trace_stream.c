@@ -26,6 +26,10 @@
 
 #define STREAM_MAX_CPUS	1024
 
+/* Flags in the sub-buffer header's commit word (kernel ring_buffer.c). */
+#define RB_MISSED_EVENTS	(1ull << 31)
+#define RB_MISSED_STORED	(1ull << 30)
+
 struct cpu_reader {
 	struct tracefs_cpu *tcpu;
 	struct kbuffer *kbuf;
@@ -34,9 +38,13 @@ struct cpu_reader {
 	unsigned long long ts;
 	unsigned long long last_ts;	/* of the previous event handed out */
 	bool missed;		/* page started after lost events */
+	uint64_t lost;		/* events lost before pages of this CPU */
+	uint64_t pages;		/* pages read from this CPU */
 	bool open;
 	bool dry;		/* no data at the last read: wait for rearm */
 	int record_fd;		/* copy of every page read, -1 if none */
+	void **spool;		/* pages read ahead, a ring of spool_cap */
+	unsigned int spool_head, spool_len;
 	bool is_file;		/* a recording: no data means end of file */
 };
 
@@ -44,10 +52,12 @@ struct trace_stream {
 	int nr_cpus;
 	int page_size;
 	int data_start;		/* page header: 16 (12 for 32-bit) */
+	int commit_size;	/* of the sub-buffer header's commit word */
 	uint64_t pages;
 	uint64_t lost;
 	uint64_t bad_pages;	/* skipped: malformed header or events */
 	uint64_t zero_pages;	/* skipped: all zero bytes */
+	unsigned int spool_cap;	/* pages per CPU read ahead, 0 = none */
 	struct cpu_reader cpus[];
 };
 
@@ -65,6 +75,9 @@ static struct trace_stream *stream_alloc(struct tep_handle *tep, int nr_cpus)
 		return NULL;
 	st->nr_cpus = nr_cpus;
 	st->page_size = psize;
+	st->commit_size = tep_get_header_page_size(tep);
+	if (st->commit_size != 4 && st->commit_size != 8)
+		st->commit_size = 8;
 	for (i = 0; i < nr_cpus; i++) {
 		st->cpus[i].record_fd = -1;
 		st->cpus[i].page = calloc(1, psize);
@@ -82,6 +95,7 @@ static struct trace_stream *stream_alloc(struct tep_handle *tep, int nr_cpus)
 
 void trace_stream_close(struct trace_stream *st)
 {
+	unsigned int k;
 	int i;
 
 	if (!st)
@@ -96,6 +110,9 @@ void trace_stream_close(struct trace_stream *st)
 		if (c->kbuf)
 			kbuffer_free(c->kbuf);
 		free(c->page);
+		for (k = 0; c->spool && k < st->spool_cap; k++)
+			free(c->spool[k]);
+		free(c->spool);
 	}
 	free(st);
 }
@@ -160,25 +177,82 @@ int trace_stream_nr_cpus(const struct trace_stream *st)
 	return st->nr_cpus;
 }
 
+/*
+ * Events the kernel lost before this page: the count stored after the
+ * data, -1 when the flag is set without one, 0 when nothing was lost.
+ * Read from the header itself: kbuffer_missed_events() answers 0 when
+ * the page's first record is a time extend, which is common on pages
+ * written under load, and the loss then went unreported.
+ */
+static int64_t page_missed(const struct trace_stream *st,
+			   struct kbuffer *kbuf, const void *page)
+{
+	int start = 8 + st->commit_size;
+	int size = kbuffer_subbuffer_size(kbuf);
+	uint64_t commit = 0, lost = 0;
+
+	memcpy(&commit, (const char *)page + 8, st->commit_size);
+	if (!(commit & RB_MISSED_EVENTS))
+		return 0;
+	if (!(commit & RB_MISSED_STORED) ||
+	    start + size + st->commit_size > st->page_size)
+		return -1;
+	memcpy(&lost, (const char *)page + start + size, st->commit_size);
+	return lost ? (int64_t)lost : -1;
+}
+
 /* Load the next non-empty page of @c. Return 1, 0 (no data now) or -errno. */
+/*
+ * One page from the kernel (or the recording) into @buf, copied to the
+ * recording if there is one. Return: bytes, 0 (no data now) or -errno.
+ */
+static int read_page(struct trace_stream *st, struct cpu_reader *c, void *buf)
+{
+	int r = tracefs_cpu_read(c->tcpu, buf, true);
+
+	if (r < 0 && errno != EAGAIN && errno != EINTR)
+		return -errno;
+	if (r <= 0)
+		return 0;
+	st->pages++;
+	c->pages++;
+	if (c->record_fd >= 0 &&
+	    write(c->record_fd, buf, st->page_size) != st->page_size)
+		return -EIO;
+	return r;
+}
+
+/* The oldest page read ahead becomes the current page (buffers swap). */
+static void take_spooled(struct trace_stream *st, struct cpu_reader *c)
+{
+	void *p = c->page;
+
+	c->page = c->spool[c->spool_head];
+	c->spool[c->spool_head] = p;
+	c->spool_head = (c->spool_head + 1) % st->spool_cap;
+	c->spool_len--;
+}
+
 static int load_page(struct trace_stream *st, struct cpu_reader *c)
 {
-	int r, missed;
+	int64_t missed;
+	int r;
 
 	for (;;) {
-		r = tracefs_cpu_read(c->tcpu, c->page, true);
-		if (r < 0 && errno != EAGAIN && errno != EINTR)
-			return -errno;
-		if (r <= 0) {
+		if (c->spool_len) {
+			take_spooled(st, c);
+			r = st->page_size;
+		} else {
+			r = read_page(st, c, c->page);
+		}
+		if (r < 0)
+			return r;
+		if (r == 0) {
 			c->dry = true;
 			if (c->is_file)
 				c->open = false;
 			return 0;
 		}
-		st->pages++;
-		if (c->record_fd >= 0 &&
-		    write(c->record_fd, c->page, st->page_size) != st->page_size)
-			return -EIO;
 		if (c->is_file && r != st->page_size)
 			return -EBADMSG;	/* a truncated recording */
 		if (c->is_file && raw_page_zero(c->page, st->page_size)) {
@@ -189,11 +263,14 @@ static int load_page(struct trace_stream *st, struct cpu_reader *c)
 			st->bad_pages++;
 			continue;
 		}
-		if (kbuffer_load_subbuffer(c->kbuf, c->page) < 0)
+		if (kbuffer_load_subbuffer(c->kbuf, c->page) < 0 ||
+		    kbuffer_subbuffer_size(c->kbuf) >
+		    st->page_size - 8 - st->commit_size)
 			return -EBADMSG;
-		missed = kbuffer_missed_events(c->kbuf);
+		missed = page_missed(st, c->kbuf, c->page);
 		if (missed) {
 			c->missed = true;
+			c->lost += missed > 0 ? (uint64_t)missed : 1;
 			st->lost += missed > 0 ? (uint64_t)missed : 1;
 		}
 		c->cur = kbuffer_read_event(c->kbuf, &c->ts);
@@ -204,7 +281,7 @@ static int load_page(struct trace_stream *st, struct cpu_reader *c)
 
 static int fill(struct trace_stream *st, struct cpu_reader *c)
 {
-	if (c->cur || !c->open || c->dry)
+	if (c->cur || !c->open || (c->dry && !c->spool_len))
 		return c->cur != NULL;
 	return load_page(st, c);
 }
@@ -291,4 +368,76 @@ uint64_t trace_stream_bad_pages(const struct trace_stream *st)
 uint64_t trace_stream_zero_pages(const struct trace_stream *st)
 {
 	return st->zero_pages;
+}
+
+uint64_t trace_stream_cpu_lost(const struct trace_stream *st, int cpu)
+{
+	return cpu >= 0 && cpu < st->nr_cpus ? st->cpus[cpu].lost : 0;
+}
+
+int trace_stream_page_size(const struct trace_stream *st)
+{
+	return st->page_size;
+}
+
+bool trace_stream_cpu_held(const struct trace_stream *st, int cpu)
+{
+	return cpu >= 0 && cpu < st->nr_cpus && st->cpus[cpu].cur;
+}
+
+int trace_stream_set_spool(struct trace_stream *st, unsigned int pages)
+{
+	int i;
+
+	if (st->spool_cap || !pages)
+		return st->spool_cap == pages ? 0 : -EBUSY;
+	for (i = 0; i < st->nr_cpus; i++) {
+		st->cpus[i].spool = calloc(pages, sizeof(void *));
+		if (!st->cpus[i].spool)
+			return -ENOMEM;
+	}
+	st->spool_cap = pages;
+	return 0;
+}
+
+/* Read ahead on @c until the kernel has no more or the spool is full. */
+static int slurp_cpu(struct trace_stream *st, struct cpu_reader *c)
+{
+	unsigned int slot;
+	int n = 0, r;
+
+	while (c->open && !c->is_file && c->spool_len < st->spool_cap) {
+		slot = (c->spool_head + c->spool_len) % st->spool_cap;
+		if (!c->spool[slot] && !(c->spool[slot] = malloc(st->page_size)))
+			return -ENOMEM;
+		r = read_page(st, c, c->spool[slot]);
+		if (r <= 0)
+			return r < 0 ? r : n;
+		c->spool_len++;
+		n++;
+	}
+	return n;
+}
+
+int trace_stream_slurp(struct trace_stream *st)
+{
+	int i, r, n = 0;
+
+	for (i = 0; st->spool_cap && i < st->nr_cpus; i++) {
+		r = slurp_cpu(st, &st->cpus[i]);
+		if (r < 0)
+			return r;
+		n += r;
+	}
+	return n;
+}
+
+uint64_t trace_stream_spooled_bytes(const struct trace_stream *st)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < st->nr_cpus; i++)
+		n += st->cpus[i].spool_len;
+	return n * (uint64_t)st->page_size;
 }

@@ -92,4 +92,28 @@ uint64_t trace_stream_lost(const struct trace_stream *st);
 uint64_t trace_stream_bad_pages(const struct trace_stream *st);
 uint64_t trace_stream_zero_pages(const struct trace_stream *st);
 
+/* Events lost on @cpu (its missed-events marks); 0 for a bad @cpu. */
+uint64_t trace_stream_cpu_lost(const struct trace_stream *st, int cpu);
+/* Bytes in one page read (the ring buffer's sub-buffer size). */
+int trace_stream_page_size(const struct trace_stream *st);
+/* Does @cpu hold a page read but not handed out to its end? */
+bool trace_stream_cpu_held(const struct trace_stream *st, int cpu);
+
+/**
+ * trace_stream_set_spool() - let trace_stream_slurp() read ahead
+ * @pages:	pages per CPU that may be held in memory, read but not yet
+ *		handed out (a live stream: moving pages out of the kernel's
+ *		ring buffer is cheap, decoding them is not, and a full ring
+ *		buffer loses events)
+ * Return: 0, -ENOMEM, or -EBUSY if already set to another size.
+ */
+int trace_stream_set_spool(struct trace_stream *st, unsigned int pages);
+/**
+ * trace_stream_slurp() - read every page the kernel has, up to the spool
+ * Return: pages read, or a negative errno.
+ */
+int trace_stream_slurp(struct trace_stream *st);
+/* Bytes read ahead and not handed out yet. */
+uint64_t trace_stream_spooled_bytes(const struct trace_stream *st);
+
 #endif /* KVMMMU_TRACE_STREAM_H */

@@ -94,6 +94,30 @@ static int fg_slot_map_shared(struct fg_slot *s, uintptr_t frame,
 }
 
 /**
+ * fg_slot_advise_huge() - allow transparent huge pages for a slot
+ * @s: mapped slot
+ * @frame: the 2 MiB aligned address at or below s->hva
+ *
+ * A huge page needs its whole 2 MiB aligned range inside one VMA that
+ * allows it.  The slot's own range starts at its GPA's offset in a 2 MiB
+ * frame (1 MiB for slot 1), so advising only that range would split the
+ * VMA there and leave no frame a huge page fits in.  The whole frames
+ * around the slot are advised instead (they are inside the reservation).
+ *
+ * Return: madvise()'s result.
+ */
+static int fg_slot_advise_huge(const struct fg_slot *s, uintptr_t frame)
+{
+	uintptr_t end = fg_round_up((uintptr_t)s->hva + s->size, FG_HUGE_SIZE);
+	uintptr_t limit = ((uintptr_t)s->map_base + s->map_len) &
+			  ~(uintptr_t)(FG_HUGE_SIZE - 1);
+
+	if (end > limit)
+		end = limit;
+	return madvise((void *)frame, end - frame, MADV_HUGEPAGE);
+}
+
+/**
  * fg_slot_map() - mmap the memory for a slot
  * @s: slot with gpa and size set
  * @huge: advise transparent huge pages instead of forbidding them
@@ -126,7 +150,7 @@ static int fg_slot_map(struct fg_slot *s, bool huge, enum fg_backing backing)
 	s->hva = (uint8_t *)(frame + s->gpa % FG_HUGE_SIZE);
 	if (!anon && fg_slot_map_shared(s, frame, backing))
 		return -1;
-	if (huge && madvise(s->hva, s->size, MADV_HUGEPAGE)) {
+	if (huge && fg_slot_advise_huge(s, frame)) {
 		fg_perror("madvise(MADV_HUGEPAGE)");
 		return -1;
 	}

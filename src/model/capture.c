@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <traceevent/event-parse.h>
@@ -30,6 +31,9 @@ struct capture {
 	struct fault_builder *builder;
 	int64_t decode_errors;
 	uint64_t by_type[REC_TYPE_COUNT];	/* records decoded, per type */
+	uint64_t since_check;		/* records since the last stop check */
+	uint64_t next_slurp_ns;		/* read ahead again after this */
+	bool interrupted;		/* a pump was stopped by its callback */
 };
 
 static struct tep_handle *load_formats(const char *dir, char *err,
@@ -82,6 +86,11 @@ static int open_stream(struct capture *c, struct capture_config *cfg,
 		snprintf(err, errlen, "%s: cannot open per-CPU raw buffers",
 			 cfg->dir ? cfg->dir : "tracefs");
 		return -EIO;
+	}
+	if (cfg->spool_pages &&
+	    trace_stream_set_spool(c->stream, cfg->spool_pages)) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
 	}
 	if (cfg->record_dir) {
 		int r = trace_stream_record_to(c->stream, cfg->record_dir);
@@ -230,7 +239,32 @@ static int64_t pump_dat(struct capture *c)
 	return r < 0 ? r : dp.n;
 }
 
-int64_t capture_pump(struct capture *c, uint64_t horizon)
+#define SLURP_EVERY_NS	2000000ull
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Move what the kernel holds into the spool, at most every 2 ms: pages
+ * leave the ring buffer at the speed of a read, not of the decoder.
+ */
+static int read_ahead(struct capture *c, bool now)
+{
+	uint64_t t = mono_ns();
+
+	if (!now && t < c->next_slurp_ns)
+		return 0;
+	c->next_slurp_ns = t + SLURP_EVERY_NS;
+	return trace_stream_slurp(c->stream);
+}
+
+int64_t capture_pump_until(struct capture *c, uint64_t horizon,
+			   capture_stop_fn stop, void *ctx)
 {
 	struct stream_event ev;
 	int64_t n = 0;
@@ -238,14 +272,59 @@ int64_t capture_pump(struct capture *c, uint64_t horizon)
 
 	if (c->dat)
 		return pump_dat(c);
+	c->interrupted = false;
 	trace_stream_rearm(c->stream);
-	while ((r = trace_stream_next(c->stream, horizon, &ev)) == 1) {
+	r = read_ahead(c, true);
+	while (r >= 0 && (r = trace_stream_next(c->stream, horizon, &ev)) == 1) {
 		r = feed(c, ev.data, ev.size, ev.cpu, ev.ts, ev.missed);
 		if (r < 0)
 			return r;
 		n += r;
+		if (++c->since_check % CAPTURE_CHECK_EVERY)
+			continue;
+		r = read_ahead(c, false);
+		if (stop && stop(ctx)) {
+			c->interrupted = true;
+			break;
+		}
 	}
 	return r < 0 ? r : n;
+}
+
+int64_t capture_pump(struct capture *c, uint64_t horizon)
+{
+	return capture_pump_until(c, horizon, NULL, NULL);
+}
+
+bool capture_interrupted(const struct capture *c)
+{
+	return c->interrupted;
+}
+
+int capture_nr_cpus(const struct capture *c)
+{
+	return c->stream ? trace_stream_nr_cpus(c->stream) : 0;
+}
+
+uint64_t capture_cpu_lost(const struct capture *c, int cpu)
+{
+	return c->stream ? trace_stream_cpu_lost(c->stream, cpu) : 0;
+}
+
+uint64_t capture_bytes(const struct capture *c)
+{
+	return c->stream ? trace_stream_pages(c->stream) *
+			   (uint64_t)trace_stream_page_size(c->stream) : 0;
+}
+
+uint64_t capture_spooled_bytes(const struct capture *c)
+{
+	return c->stream ? trace_stream_spooled_bytes(c->stream) : 0;
+}
+
+bool capture_cpu_held(const struct capture *c, int cpu)
+{
+	return c->stream && trace_stream_cpu_held(c->stream, cpu);
 }
 
 void capture_finish(struct capture *c)

@@ -26,6 +26,7 @@ struct capture;
  *		and @record_dir are not used)
  * @instance:	live instance to read (NULL = top level)
  * @record_dir: also copy every raw page read into this recording
+ * @spool_pages: live: pages per CPU read ahead of the decoder (0: none)
  * @builder:	builder settings; the capture loads kallsyms (of the
  *		recording, or /proc/kallsyms) into builder.syms
  */
@@ -34,6 +35,7 @@ struct capture_config {
 	const char *dat_path;
 	struct tracefs_instance *instance;
 	const char *record_dir;
+	unsigned int spool_pages;
 	struct builder_config builder;
 };
 
@@ -55,6 +57,31 @@ bool capture_has_funcgraph(const struct capture *c);
  * Return: records processed, or a negative errno.
  */
 int64_t capture_pump(struct capture *c, uint64_t horizon);
+
+/* Asked every CAPTURE_CHECK_EVERY records: true stops the pump. */
+typedef bool (*capture_stop_fn)(void *ctx);
+#define CAPTURE_CHECK_EVERY	512
+
+/**
+ * capture_pump_until() - capture_pump() that @stop can cut short
+ * @stop:	called every CAPTURE_CHECK_EVERY records; true returns at
+ *		once, with the rest left in the buffers (NULL: never)
+ * Return: records processed, or a negative errno.
+ */
+int64_t capture_pump_until(struct capture *c, uint64_t horizon,
+			   capture_stop_fn stop, void *ctx);
+/* Was the last pump cut short by its @stop? */
+bool capture_interrupted(const struct capture *c);
+/* Live or recorded per-CPU buffers (0 for a trace.dat). */
+int capture_nr_cpus(const struct capture *c);
+/* Events lost on @cpu by its pages' missed-events marks. */
+uint64_t capture_cpu_lost(const struct capture *c, int cpu);
+/* Bytes read from the ring buffers (whole pages). */
+uint64_t capture_bytes(const struct capture *c);
+/* Does @cpu hold part of a page not yet handed to the builder? */
+bool capture_cpu_held(const struct capture *c, int cpu);
+/* Bytes read ahead from the kernel, not decoded yet. */
+uint64_t capture_spooled_bytes(const struct capture *c);
 
 /* End of input: emit faults still open (incomplete). */
 void capture_finish(struct capture *c);

@@ -13,6 +13,7 @@
 #include "memslot_map.h"
 #include "page_counter.h"
 #include "profile.h"
+#include "spte.h"
 #include "symbols.h"
 
 #define MAX_STACK		128
@@ -49,6 +50,7 @@ struct thread_state {
 	int stack[MAX_STACK];		/* their node index, or NO_NODE */
 	uint32_t stack_func[MAX_STACK];	/* their function */
 	struct pending_pf pf;
+	struct pending_pf fast_mmio;	/* kvm_fast_mmio outside a fault */
 	uint32_t exit_reason;		/* of the thread's last kvm_exit */
 	struct fault_marks marks;
 	struct fault fault;
@@ -374,6 +376,9 @@ static void push_call(struct fault_builder *b, struct thread_state *t,
 	t->stack[t->sp++] = (int)f->nr_nodes++;
 }
 
+static void end_fast_mmio(struct fault_builder *b, struct thread_state *t,
+			  uint64_t ts);
+
 static void on_call_entry(struct fault_builder *b, struct thread_state *t,
 			  const struct trace_record *rec)
 {
@@ -388,6 +393,7 @@ static void on_call_entry(struct fault_builder *b, struct thread_state *t,
 	}
 	if (!is_root(b, func))
 		return;
+	end_fast_mmio(b, t, rec->ts);
 	start_fault(b, t, rec);
 	t->root_depth = rec->depth;
 	t->fault.has_tree = true;
@@ -447,8 +453,11 @@ static void on_call_exit(struct fault_builder *b, struct thread_state *t,
 static void on_page_fault(struct fault_builder *b, struct thread_state *t,
 			  const struct trace_record *rec)
 {
+	end_fast_mmio(b, t, rec->ts);
 	if (b->cfg.events_only && t->in_fault)
 		abort_fault(b, t);	/* no kvm_entry seen in between */
+	if (!b->cfg.events_only && t->pf.valid)
+		b->stats.orphan_pf++;	/* the one before had no root */
 	t->pf = (struct pending_pf){ .valid = true, .ts = rec->ts,
 		.cpu = rec->cpu, .vcpu = rec->vcpu, .gpa = rec->addr,
 		.error_code = rec->error_code };
@@ -456,10 +465,53 @@ static void on_page_fault(struct fault_builder *b, struct thread_state *t,
 		start_fault(b, t, rec);
 }
 
+/*
+ * A fast MMIO write (an ioeventfd, kvm:kvm_fast_mmio) is answered before
+ * kvm_mmu_page_fault: on Intel from an EPT misconfiguration, on AMD from
+ * 7.x.  It is an MMIO fault of its own, from the event to the vCPU's next
+ * entry (or the next thing the thread does in KVM's fault path).
+ */
+static void end_fast_mmio(struct fault_builder *b, struct thread_state *t,
+			  uint64_t ts)
+{
+	struct trace_record at = { .ts = t->fast_mmio.ts,
+				   .cpu = t->fast_mmio.cpu };
+
+	if (!t->fast_mmio.valid || t->in_fault)
+		return;
+	t->fast_mmio.valid = false;
+	start_fault(b, t, &at);
+	if (t->fault.gpa == FAULT_UNKNOWN)
+		t->fault.gpa = t->fast_mmio.gpa;
+	if (t->fault.vcpu < 0)
+		t->fault.vcpu = t->fast_mmio.vcpu;
+	t->marks.mmio_seen = true;
+	t->fault.delay_ns = ts > at.ts ? ts - at.ts : 0;
+	t->fault.complete = ts > at.ts;	/* no end seen at the trace's end */
+	end_fault(b, t);
+}
+
+static void on_fast_mmio(struct fault_builder *b, struct thread_state *t,
+			 const struct trace_record *rec)
+{
+	if (t->in_fault) {		/* inside kvm_mmu_page_fault */
+		t->marks.mmio_seen = true;
+		if (t->fault.gpa == FAULT_UNKNOWN)
+			t->fault.gpa = rec->addr;
+		return;
+	}
+	end_fast_mmio(b, t, rec->ts);
+	t->fast_mmio = (struct pending_pf){ .valid = true, .ts = rec->ts,
+		.cpu = rec->cpu, .vcpu = rec->vcpu, .gpa = rec->addr };
+}
+
 static void on_kvm_entry(struct fault_builder *b, struct thread_state *t,
 			 const struct trace_record *rec)
 {
-	t->pf.valid = false;	/* a pf event not followed by a root */
+	end_fast_mmio(b, t, rec->ts);
+	if (t->pf.valid && !b->cfg.events_only)
+		b->stats.orphan_pf++;	/* a pf event not followed by a root */
+	t->pf.valid = false;
 	if (!b->cfg.events_only || !t->in_fault)
 		return;
 	t->fault.delay_ns = rec->ts - t->fault.ts_ns;
@@ -478,7 +530,23 @@ static void on_memslot(struct thread_state *t, const struct trace_record *rec)
 		f->hva = rec->uaddr + ((gfn - rec->base_gfn) << 12);
 }
 
-static void on_fault_event(struct thread_state *t,
+/*
+ * The fast path installs an SPTE without a fault-in, so no
+ * kvm_mmu_spte_requested: its PFN is in the new SPTE.  A later
+ * kvm_mmu_spte_requested (the fast path gave up) overrides it.
+ */
+static void on_fast_pf(struct fault_builder *b, struct thread_state *t,
+		       const struct trace_record *rec)
+{
+	struct fault *f = &t->fault;
+	uint64_t gpa = f->gpa != FAULT_UNKNOWN ? f->gpa : rec->addr;
+
+	t->marks.fast_seen = true;
+	if (!t->marks.spte_seen)
+		spte_pfn(rec->spte, gpa, b->cfg.phys_bits, &f->pfn);
+}
+
+static void on_fault_event(struct fault_builder *b, struct thread_state *t,
 			   const struct trace_record *rec)
 {
 	switch (rec->type) {
@@ -487,7 +555,7 @@ static void on_fault_event(struct thread_state *t,
 		t->fault.pfn = rec->pfn;
 		break;
 	case REC_FAST_PF:
-		t->marks.fast_seen = true;
+		on_fast_pf(b, t, rec);
 		break;
 	case REC_MMIO_PF:
 		t->marks.mmio_seen = true;
@@ -552,9 +620,12 @@ int fault_builder_feed(struct fault_builder *b, const struct trace_record *rec,
 	case REC_KVM_EXIT:
 		t->exit_reason = rec->exit_reason;
 		break;
+	case REC_FAST_MMIO:
+		on_fast_mmio(b, t, rec);
+		break;
 	default:
 		if (t->in_fault)
-			on_fault_event(t, rec);
+			on_fault_event(b, t, rec);
 		break;
 	}
 	return 0;
@@ -564,7 +635,11 @@ void fault_builder_finish(struct fault_builder *b)
 {
 	unsigned int i;
 
-	for (i = 0; i < b->threads_cap; i++)
+	for (i = 0; i < b->threads_cap; i++) {
 		if (b->threads[i] && b->threads[i]->in_fault)
 			abort_fault(b, b->threads[i]);
+		if (b->threads[i] && b->threads[i]->fast_mmio.valid)
+			end_fast_mmio(b, b->threads[i],
+				      b->threads[i]->fast_mmio.ts);
+	}
 }

@@ -31,6 +31,8 @@ typedef void (*thread_info_fn)(int tid, char *comm, int *tgid, void *ctx);
  * @syms:	function names (the builder adds to it)
  * @vendor:	how error codes are to be read (AMD or Intel)
  * @events_only: no function_graph: delay = kvm_page_fault -> kvm_entry
+ * @phys_bits:	the traced host's physical address bits, to read the PFN
+ *		out of a fast-path fault's SPTE (0: 52, the widest)
  * @emit:	called for each finished fault
  * @thread_info: called at the start of each fault (may be NULL); must be
  *		cheap (a table look-up)
@@ -42,6 +44,7 @@ struct builder_config {
 	struct symbols *syms;
 	enum fault_vendor vendor;
 	bool events_only;
+	unsigned int phys_bits;
 	fault_emit_fn emit;
 	thread_info_fn thread_info;
 	void *ctx;
@@ -65,6 +68,8 @@ struct builder_config {
  * @threads_evicted: idle threads forgotten to keep the table bounded
  * @threads_dropped: records ignored: the table was full of threads in
  *		the middle of a fault
+ * @orphan_pf:	kvm_page_fault events no fault was built from (with
+ *		function_graph): faults whose call tree was lost
  */
 struct builder_stats {
 	uint64_t records;
@@ -74,6 +79,7 @@ struct builder_stats {
 	uint64_t unmatched;
 	uint64_t threads_evicted;
 	uint64_t threads_dropped;
+	uint64_t orphan_pf;
 };
 
 struct fault_builder *fault_builder_new(const struct builder_config *cfg);

@@ -54,19 +54,10 @@ void cause_classifier_free(struct cause_classifier *cc)
 	free(cc);
 }
 
-int cause_func_matches(const char *func, const char *rule_func)
-{
-	size_t len = strlen(rule_func);
-
-	/* foo, foo.isra.0, foo.part.1, foo.constprop.0, foo.cold */
-	return !strncmp(func, rule_func, len) &&
-	       (func[len] == '\0' || func[len] == '.');
-}
-
 static bool in_list(const char *func, char *const *list)
 {
 	for (; *list; list++)
-		if (cause_func_matches(func, *list))
+		if (profile_func_matches(func, *list))
 			return true;
 	return false;
 }

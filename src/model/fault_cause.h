@@ -36,7 +36,4 @@ uint8_t cause_classify(struct cause_classifier *cc, const struct fault *f);
 /* Name of @cause: the rule's name, "other" or "unknown". */
 const char *fault_cause_name(const struct profile *prof, uint8_t cause);
 
-/* Does @func name @rule_func, ignoring suffixes like .isra.0, .cold? */
-int cause_func_matches(const char *func, const char *rule_func);
-
 #endif /* KVMMMU_FAULT_CAUSE_H */

@@ -443,12 +443,51 @@ const char *profile_phase_name(const struct profile *prof, unsigned int phase)
 	return phase < prof->nr_phases ? prof->phase_names[phase] : "?";
 }
 
+/* Compiler clones: .isra.N .part.N .constprop.N .cold[.N] .llvm.N ... */
+static const char *const clone_suffixes[] = {
+	".isra.", ".part.", ".constprop.", ".llvm.", ".lto_priv.",
+	".specialized.", ".cold.", ".cold", NULL,
+};
+
+/* Length of one clone suffix at @s, 0 if there is none. */
+static size_t clone_suffix_len(const char *s)
+{
+	const char *const *c;
+	size_t n, d;
+
+	for (c = clone_suffixes; *c; c++) {
+		n = strlen(*c);
+		if (strncmp(s, *c, n))
+			continue;
+		if ((*c)[n - 1] != '.')	/* ".cold" alone */
+			return (s[n] == '\0' || s[n] == '.') ? n : 0;
+		d = strspn(s + n, "0123456789");
+		if (d)
+			return n + d;
+	}
+	return 0;
+}
+
+bool profile_func_matches(const char *func, const char *name)
+{
+	size_t len = strlen(name), k;
+
+	if (strncmp(func, name, len))
+		return false;
+	for (func += len; *func; func += k) {
+		k = clone_suffix_len(func);
+		if (!k)
+			return false;
+	}
+	return true;
+}
+
 unsigned int profile_phase_of(const struct profile *prof, const char *func)
 {
 	unsigned int i;
 
 	for (i = 0; i < prof->phase_funcs.nr; i++)
-		if (!strcmp(prof->phase_funcs.words[i], func))
+		if (profile_func_matches(func, prof->phase_funcs.words[i]))
 			return prof->phase_funcs.phase[i];
 	return PROFILE_NO_PHASE;
 }
@@ -458,7 +497,7 @@ bool profile_is_root(const struct profile *prof, const char *func)
 	unsigned int i;
 
 	for (i = 0; i < prof->roots.nr; i++)
-		if (!strcmp(prof->roots.words[i], func))
+		if (profile_func_matches(func, prof->roots.words[i]))
 			return true;
 	return false;
 }

@@ -72,6 +72,19 @@ unsigned int profile_nr_phases(const struct profile *prof);
 /* Label of phase @phase ("faultin", "map", ...); "?" if out of range. */
 const char *profile_phase_name(const struct profile *prof, unsigned int phase);
 
+/**
+ * profile_func_matches() - does a kernel symbol name a profile function?
+ * @func:	symbol as the kernel lists it ("fast_page_fault.isra.0")
+ * @name:	function named in a profile ("fast_page_fault")
+ *
+ * Equal names match, and so do compiler clones of @name: @func may add
+ * any sequence of .isra.N, .part.N, .constprop.N, .cold, .cold.N,
+ * .llvm.N, .lto_priv.N or .specialized.N.  A longer name does not match
+ * ("do_wp_page_copy" is not "do_wp_page").  Roots, phases and cause rules
+ * all match functions this way.
+ */
+bool profile_func_matches(const char *func, const char *name);
+
 /* Phase of a function name, PROFILE_NO_PHASE if the profile has none. */
 unsigned int profile_phase_of(const struct profile *prof, const char *func);
 /* True if @func is one of the profile's root functions. */

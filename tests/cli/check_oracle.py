@@ -138,6 +138,11 @@ def pfn_checks(fg, faults, check):
         print(f"     gpa {w[0]}: pagemap {w[1]}, tool {w[2]}")
     check("sampled pages without a PFN (other than after an incomplete fault)",
           sum(1 for g, _ in pages if g not in last and g not in cut), 0)
+    # the fast path's PFN comes from its new SPTE: every complete fault
+    # on a backed page has one, whatever its kind
+    check("complete non-MMIO faults without a PFN",
+          sum(1 for x in faults if x["complete"] and not x["mmio"]
+              and x["gpa"] and not x["pfn"]), 0)
 
 
 def type_checks(fg, faults, check):

@@ -20,6 +20,8 @@ static struct symbols *syms;
 static struct cause_classifier *cc;
 static struct fault fa;
 
+#include "tree_fixture.h"
+
 static void fault_init(struct fault *f, enum fault_kind kind)
 {
 	memset(f, 0, sizeof(*f));
@@ -32,22 +34,6 @@ static void fault_init(struct fault *f, enum fault_kind kind)
 	f->ts_ns = 1000000;
 	f->complete = true;
 	f->has_tree = true;
-}
-
-static int call(struct fault *f, int parent, const char *name,
-		uint64_t calltime, uint64_t rettime)
-{
-	struct fault_node *n = &f->nodes[f->nr_nodes];
-	unsigned int phase = profile_phase_of(prof, name);
-
-	n->func = symbols_intern(syms, name);
-	n->phase = phase == PROFILE_NO_PHASE ? FAULT_NO_PHASE : (uint8_t)phase;
-	n->parent = parent < 0 ? FAULT_NO_PARENT : (uint16_t)parent;
-	n->depth = parent < 0 ? 0 : f->nodes[parent].depth + 1;
-	n->calltime = calltime;
-	n->rettime = rettime;
-	f->delay_ns = fault_node_duration(&f->nodes[0]);
-	return (int)f->nr_nodes++;
 }
 
 /* kvm_mmu_page_fault -> tdp -> faultin -> gup -> @leaf (if any) + map */
@@ -140,11 +126,11 @@ TEST(retry_only_once_mapping_was_seen)
 
 TEST(suffixes_match_but_prefixes_do_not)
 {
-	CHECK(cause_func_matches("do_wp_page.isra.0", "do_wp_page"));
-	CHECK(cause_func_matches("do_wp_page.cold", "do_wp_page"));
-	CHECK(cause_func_matches("do_wp_page", "do_wp_page"));
-	CHECK(!cause_func_matches("do_wp_page_copy", "do_wp_page"));
-	CHECK(!cause_func_matches("do_wp", "do_wp_page"));
+	CHECK(profile_func_matches("do_wp_page.isra.0", "do_wp_page"));
+	CHECK(profile_func_matches("do_wp_page.cold", "do_wp_page"));
+	CHECK(profile_func_matches("do_wp_page", "do_wp_page"));
+	CHECK(!profile_func_matches("do_wp_page_copy", "do_wp_page"));
+	CHECK(!profile_func_matches("do_wp", "do_wp_page"));
 }
 
 TEST(findings_by_time_with_hints_and_threshold)

@@ -184,6 +184,65 @@ TEST(fast_path_without_spte_request_is_fast)
 	feed(b, ev(REC_FAST_PF, 1, 0));
 	feed(b, ext(1, 0, A_ROOT, 0, 10, 20));
 	CHECK_EQ(last.kind, FAULT_KIND_FAST);
+	CHECK_EQ(last.pfn, FAULT_UNKNOWN);	/* no SPTE in the event */
+	fault_builder_free(b);
+}
+
+TEST(fast_path_pfn_comes_from_the_new_spte)
+{
+	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
+	struct trace_record fast = ev(REC_FAST_PF, 1, UINT64_MAX);
+
+	fast.spte = 0x0600000000abc000ull | 0xe77;	/* present, writable, 4K */
+	feed(b, pf(1, 0, 0x3000, 0x100000007ull));
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, fast);
+	feed(b, ext(1, 0, A_ROOT, 0, 10, 20));
+	CHECK_EQ(last.kind, FAULT_KIND_FAST);
+	CHECK_EQ(last.pfn, 0xabc);
+	/* the fast path gave up: the slow path's PFN wins */
+	feed(b, pf(1, 0, 0x5000, 0x100000007ull));
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, fast);
+	feed(b, ev(REC_SPTE_REQUESTED, 1, 0xdef));
+	feed(b, ext(1, 0, A_ROOT, 0, 30, 40));
+	CHECK_EQ(last.kind, FAULT_KIND_NORMAL);
+	CHECK_EQ(last.pfn, 0xdef);
+	fault_builder_free(b);
+}
+
+TEST(fast_mmio_outside_kvm_mmu_page_fault_is_an_mmio_fault)
+{
+	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
+	struct trace_record fm = ev(REC_FAST_MMIO, 1, UINT64_MAX);
+	struct trace_record entry = ev(REC_KVM_ENTRY, 1, UINT64_MAX);
+
+	fm.addr = 0xfee00000ull;
+	feed(b, fm);
+	CHECK_EQ(nr_emitted, 0);
+	feed(b, entry);			/* 1000 ns after the event */
+	CHECK_EQ(nr_emitted, 1);
+	CHECK_EQ(last.kind, FAULT_KIND_MMIO);
+	CHECK_EQ(last.gpa, 0xfee00000ull);
+	CHECK_EQ(last.delay_ns, 1000);
+	CHECK_EQ(last.pfn, FAULT_UNKNOWN);
+	CHECK(last.complete);
+	/* inside a fault it only marks the fault as MMIO */
+	feed(b, pf(1, 0, 0xd0000000, 0x100000006ull));
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, fm);
+	feed(b, ext(1, 0, A_ROOT, 0, 10, 20));
+	CHECK_EQ(nr_emitted, 2);
+	CHECK_EQ(last.kind, FAULT_KIND_MMIO);
+	CHECK_EQ(last.gpa, 0xd0000000ull);
+	/* a second event before any entry closes the first; the trace's
+	 * end closes the last one as incomplete */
+	feed(b, fm);
+	feed(b, fm);
+	CHECK_EQ(nr_emitted, 3);
+	fault_builder_finish(b);
+	CHECK_EQ(nr_emitted, 4);
+	CHECK(!last.complete);
 	fault_builder_free(b);
 }
 
@@ -492,6 +551,8 @@ int main(void)
 	RUN(root_below_other_traced_calls_instance_strategy);
 	RUN(interleaved_threads_do_not_mix);
 	RUN(fast_path_without_spte_request_is_fast);
+	RUN(fast_path_pfn_comes_from_the_new_spte);
+	RUN(fast_mmio_outside_kvm_mmu_page_fault_is_an_mmio_fault);
 	RUN(amd_rsvd_bit_is_mmio_but_intel_bit3_is_not);
 	RUN(noslot_pfn_is_mmio_and_hides_pfn);
 	RUN(lost_events_mark_open_fault_incomplete);

@@ -40,6 +40,8 @@ static const char profile_text[] =
 static struct symbols *syms;
 static struct profile *prof;
 static struct fault fa, fb;
+
+#include "tree_fixture.h"
 static char tmpdir[] = "/tmp/kvmmmu-test-flame-XXXXXX";
 
 /* ---- building faults ---- */
@@ -56,23 +58,6 @@ static void fault_init(struct fault *f, enum fault_kind kind, int vcpu)
 	strcpy(f->comm, "qemu-kvm");
 	f->complete = true;
 	f->has_tree = true;
-}
-
-/* Append a call below node @parent (-1 for the root); returns its index. */
-static int call(struct fault *f, int parent, const char *name,
-		uint64_t calltime, uint64_t rettime)
-{
-	struct fault_node *n = &f->nodes[f->nr_nodes];
-	unsigned int phase = profile_phase_of(prof, name);
-
-	n->func = symbols_intern(syms, name);
-	n->phase = phase == PROFILE_NO_PHASE ? FAULT_NO_PHASE : (uint8_t)phase;
-	n->parent = parent < 0 ? FAULT_NO_PARENT : (uint16_t)parent;
-	n->depth = parent < 0 ? 0 : f->nodes[parent].depth + 1;
-	n->calltime = calltime;
-	n->rettime = rettime;
-	f->delay_ns = fault_node_duration(&f->nodes[0]);
-	return (int)f->nr_nodes++;
 }
 
 /* The sample fault of the file comment, shifted by @t0. */

@@ -105,6 +105,37 @@ TEST(profile_without_root_is_refused)
 	profile_free(p);
 }
 
+TEST(clone_suffixes_match_one_matcher_for_all)
+{
+	char err[256] = "";
+	struct profile *p = parse("name x\nroot kvm_mmu_page_fault\n"
+				  "phase map kvm_tdp_mmu_map ept_fetch\n", err);
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK(profile_func_matches("gup_fast", "gup_fast"));
+	CHECK(profile_func_matches("gup_fast.isra.0", "gup_fast"));
+	CHECK(profile_func_matches("gup_fast.constprop.0.isra.0", "gup_fast"));
+	CHECK(profile_func_matches("gup_fast.part.3", "gup_fast"));
+	CHECK(profile_func_matches("gup_fast.cold", "gup_fast"));
+	CHECK(profile_func_matches("gup_fast.cold.12", "gup_fast"));
+	CHECK(profile_func_matches("gup_fast.llvm.1234567", "gup_fast"));
+	CHECK(!profile_func_matches("gup_fast_fallback", "gup_fast"));
+	CHECK(!profile_func_matches("gup_fast.isra", "gup_fast"));
+	CHECK(!profile_func_matches("gup_fast.isra.x", "gup_fast"));
+	CHECK(!profile_func_matches("gup_fast.foo.1", "gup_fast"));
+	CHECK(!profile_func_matches("gup_fas", "gup_fast"));
+	CHECK(!profile_func_matches("gup_fast.coldx", "gup_fast"));
+	/* roots and phases use it */
+	CHECK(profile_is_root(p, "kvm_mmu_page_fault.cold"));
+	CHECK(!profile_is_root(p, "kvm_mmu_page_fault_x"));
+	CHECK_EQ(profile_phase_of(p, "ept_fetch.isra.0"),
+		 profile_phase_of(p, "kvm_tdp_mmu_map"));
+	CHECK_EQ(profile_phase_of(p, "ept_fetch_x"), PROFILE_NO_PHASE);
+	profile_free(p);
+}
+
 TEST(shipped_profile_loads)
 {
 	const char *dir = getenv("KVMMMU_GRAPH_PROFILE_DIR");
@@ -123,6 +154,16 @@ TEST(shipped_profile_loads)
 	CHECK(profile_is_root(p, "kvm_mmu_page_fault"));
 	CHECK(profile_phase_of(p, "kvm_tdp_mmu_map") < profile_nr_phases(p));
 	CHECK(profile_nr_events(p) > 0);
+	/* 6.13+ names, nested EPT, compiler clones */
+	CHECK(profile_phase_of(p, "ept_walk_addr_generic") ==
+	      profile_phase_of(p, "paging64_walk_addr_generic"));
+	CHECK(profile_phase_of(p, "ept_fetch.isra.0") ==
+	      profile_phase_of(p, "kvm_tdp_mmu_map"));
+	CHECK(profile_phase_of(p, "__kvm_mmu_faultin_pfn") ==
+	      profile_phase_of(p, "kvm_faultin_pfn"));
+	CHECK(profile_phase_of(p, "gup_fast_fallback") ==
+	      profile_phase_of(p, "hva_to_pfn"));
+	CHECK(profile_phase_of(p, "kvm_gmem_get_pfn") < profile_nr_phases(p));
 	profile_free(p);
 }
 
@@ -132,6 +173,7 @@ int main(void)
 	RUN(every_name_of_a_phase_maps_to_it);
 	RUN(bad_profiles_are_refused_with_a_reason);
 	RUN(profile_without_root_is_refused);
+	RUN(clone_suffixes_match_one_matcher_for_all);
 	RUN(shipped_profile_loads);
 	return TESTS_DONE();
 }

@@ -17,6 +17,7 @@
 
 #define PAGE		4096
 #define RB_MISSED	(1ull << 31)
+#define RB_STORED	(1ull << 30)
 
 static const char header_page[] =
 	"\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n"
@@ -49,6 +50,21 @@ static void page_event(struct page_builder *pb, uint32_t delta, uint32_t tag)
 	memcpy(p + 4, &tag, 4);
 	memset(p + 8, 0, 4);
 	pb->len += 12;
+}
+
+/* A time extend record (type_len 30) of @delta before the next event. */
+static void page_time_extend(struct page_builder *pb, uint32_t delta)
+{
+	uint32_t hdr[2] = { 30u | ((delta & 0x7ffffff) << 5), delta >> 27 };
+
+	memcpy(pb->buf + 16 + pb->len, hdr, 8);
+	pb->len += 8;
+}
+
+/* The lost-events count the kernel stores after the data. */
+static void page_store_lost(struct page_builder *pb, uint64_t lost)
+{
+	memcpy(pb->buf + 16 + pb->len, &lost, 8);
 }
 
 static void page_write(struct page_builder *pb, FILE *f, uint64_t flags)
@@ -161,6 +177,58 @@ TEST(horizon_holds_back_newer_events)
 	CHECK_EQ(trace_stream_next(st, UINT64_MAX, &ev), 1);
 	CHECK_EQ(ev.ts, 200);
 	CHECK_EQ(trace_stream_next(st, UINT64_MAX, &ev), 0);
+	trace_stream_close(st);
+	tep_free(tep);
+}
+
+/*
+ * Pages written under load often start with a time extend; the loss
+ * flag and stored count on such a page must count as much as on any
+ * other (kbuffer_missed_events() reports 0 there).
+ */
+TEST(lost_events_are_counted_when_a_page_starts_with_a_time_extend)
+{
+	struct page_builder pb;
+	struct tep_handle *tep = make_tep();
+	struct trace_stream *st;
+	struct stream_event ev;
+	char path[128], err[256];
+	FILE *f;
+
+	f = cpu_file(0);
+	page_start(&pb, 100);
+	page_event(&pb, 0, 1);
+	page_write(&pb, f, 0);
+	page_start(&pb, 500);			/* 1234 events lost before */
+	page_time_extend(&pb, 7);
+	page_event(&pb, 0, 2);
+	page_event(&pb, 3, 3);
+	page_store_lost(&pb, 1234);
+	page_write(&pb, f, RB_MISSED | RB_STORED);
+	page_start(&pb, 900);			/* lost, number unknown */
+	page_time_extend(&pb, 1);
+	page_event(&pb, 0, 4);
+	page_write(&pb, f, RB_MISSED);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/per_cpu/cpu1/trace_pipe_raw", dir);
+	unlink(path);
+	st = trace_stream_open_dir(dir, tep, err, sizeof(err));
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	CHECK_EQ(trace_stream_next(st, UINT64_MAX, &ev), 1);
+	CHECK(!ev.missed);
+	CHECK_EQ(trace_stream_next(st, UINT64_MAX, &ev), 1);
+	CHECK_EQ(tag_of(&ev), 2);
+	CHECK_EQ(ev.ts, 507);
+	CHECK(ev.missed);
+	CHECK_EQ(trace_stream_lost(st), 1234);
+	CHECK_EQ(trace_stream_next(st, UINT64_MAX, &ev), 1);
+	CHECK(!ev.missed);
+	CHECK_EQ(trace_stream_next(st, UINT64_MAX, &ev), 1);
+	CHECK_EQ(tag_of(&ev), 4);
+	CHECK(ev.missed);
+	CHECK_EQ(trace_stream_lost(st), 1235);
 	trace_stream_close(st);
 	tep_free(tep);
 }
@@ -324,6 +392,7 @@ int main(void)
 	mkdir(cmd, 0755);
 	RUN(cpus_are_merged_in_timestamp_order);
 	RUN(horizon_holds_back_newer_events);
+	RUN(lost_events_are_counted_when_a_page_starts_with_a_time_extend);
 	RUN(corrupt_pages_are_reported_not_decoded);
 	RUN(empty_recording_directory_is_an_error);
 	RUN(pages_that_would_hang_or_overread_are_skipped);

@@ -1,5 +1,5 @@
 #!/bin/bash
-# boot.sh --kernel 6.1|6.12 --scenario SCRIPT --out DIR [--append "ARGS"]
+# boot.sh --kernel 6.1|6.12|6.18|7|7.N --scenario SCRIPT --out DIR [--append "ARGS"]
 #         [--smp N] [--timeout S] [--destdir DIR] [--mem MB] [--cache DIR]
 #
 # Boot a Debian kernel under QEMU TCG (-cpu max: AMD SVM + NPT, so kvm_amd
@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 done
-[ -n "$kver" ] || die "--kernel 6.1|6.12 is required"
+[ -n "$kver" ] || die "--kernel 6.1|6.12|6.18|7|7.N is required"
 [ -n "$scenario" ] || die "--scenario SCRIPT is required"
 [ -f "$scenario" ] || die "scenario '$scenario' not found"
 [ -n "$out" ] || die "--out DIR is required"

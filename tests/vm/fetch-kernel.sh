@@ -7,12 +7,20 @@
 #   modules.order    the .ko files in load order (dependencies first)
 #   release          the kernel release (uname -r), e.g. 6.1.0-56-amd64
 #   package          "PKG VERSION" of the Debian package used
-#   config           the kernel's build config
+#   config           the kernel's build config (when the packages ship it)
 #
 # VERSION: 6.1  -> meta package linux-image-amd64 (Debian 12)
 #          6.12 -> meta package linux-image-6.12-amd64
+#          X.Y (6.18, 7.3, ...) or X (7) -> the newest linux-image-X.Y.Z+debN-amd64
+#                of trixie-backports (X: the newest X.*); when it is split,
+#                its linux-binary-* (vmlinuz) and linux-modules-* packages
+# Backports come from a private apt configuration kept in CACHE_DIR/apt
+# (sources list, lists, cache): the system's apt lists are never touched.
+# Its mirror is the first Debian mirror the system's sources name, or
+# $KVMMMU_DEBIAN_MIRROR; the suite is $KVMMMU_BACKPORTS (trixie-backports).
+# Merged /usr is handled: vmlinuz and modules under usr/lib/modules/VER/.
 # CACHE_DIR: default $KVMMMU_VM_CACHE or <repo>/tests/vm/cache.
-# The .deb is kept in CACHE_DIR/debs; nothing is downloaded if it is there.
+# The .debs are kept in CACHE_DIR/debs; nothing is downloaded if they are there.
 # Needs: apt (apt-cache, apt-get), dpkg-deb, xz.
 set -eu
 
@@ -22,10 +30,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 version=${1:-}
 cache=${2:-${KVMMMU_VM_CACHE:-$here/cache}}
 
+private=''
 case "$version" in
 6.1)  meta=linux-image-amd64 ;;
 6.12) meta=linux-image-6.12-amd64 ;;
-*) die "usage: $0 6.1|6.12 [CACHE_DIR] (got '${version}')" ;;
+[6-9].[0-9]|[6-9].[0-9][0-9]|[7-9]) meta='' private=1 ;;
+*) die "usage: $0 6.1|6.12|6.18|7|7.N [CACHE_DIR] (got '${version}')" ;;
 esac
 
 for t in apt-cache apt-get dpkg-deb xz; do
@@ -36,15 +46,49 @@ mkdir -p "$cache" || die "cannot create cache dir '$cache'"
 cache=$(cd "$cache" && pwd)
 out=$cache/$version
 
-# --- resolve meta package -> real image package --------------------------
-# Follow "Depends: linux-image-..." while the package is a meta package
-# (its description says so, or it depends on another linux-image package).
-# resolve: sets pkg and pver, or returns 1 with a reason in $why
-resolve() {
+# --- apt: the system's, or the private backports configuration ------------
+papt=$cache/apt
+apt_opts=()
+if [ -n "$private" ]; then
+	apt_opts=(-o "Dir::Etc::sourcelist=$papt/sources.list" -o Dir::Etc::sourceparts=-
+		-o "Dir::State::Lists=$papt/lists" -o "Dir::Cache=$papt/cache"
+		-o Dir::State::status=/dev/null -o APT::Architecture=amd64)
+fi
+acache() { apt-cache "${apt_opts[@]}" "$@"; }
+aget() { apt-get "${apt_opts[@]}" "$@"; }
+
+# mirror: the first Debian archive URI of the system's sources
+mirror() {
+	local m
+	m=${KVMMMU_DEBIAN_MIRROR:-}
+	[ -n "$m" ] || m=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+		/etc/apt/sources.list.d/*.sources 2>/dev/null |
+		grep -oE '(https?|file)://[^ ]*/debian/?( |$)' | grep -v security | head -n1 | tr -d ' ')
+	echo "${m:-http://deb.debian.org/debian}"
+}
+
+# private_update: (re)write the private sources list and update its lists
+private_update() {
+	local kr=/usr/share/keyrings/debian-archive-keyring.gpg so=''
+	mkdir -p "$papt/lists/partial" "$papt/cache/archives/partial"
+	[ -f "$kr" ] && so="[signed-by=$kr] "
+	echo "deb ${so}$(mirror) ${KVMMMU_BACKPORTS:-trixie-backports} main" >"$papt/sources.list"
+	echo "fetch-kernel: $version: apt-get update of the private list ($(cat "$papt/sources.list"))" >&2
+	aget -q update >"$papt/update.log" 2>&1 ||
+		{ why="private apt-get update failed: $(tail -n1 "$papt/update.log")"; return 1; }
+}
+
+# --- resolve the version -> packages ---------------------------------------
+# Sets pkg, pver (the image package, recorded in CACHE/VERSION/package) and
+# pkgs (what to download), or returns 1 with a reason in $why.
+# resolve_meta: follow "Depends: linux-image-..." while the package is a
+# meta package (its description says so, or it depends on another
+# linux-image package).
+resolve_meta() {
 	local info dep
 	pkg=$meta pver=''
 	for _ in 1 2 3 4 5; do
-		info=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null) || info=''
+		info=$(acache show --no-all-versions "$pkg" 2>/dev/null) || info=''
 		[ -n "$info" ] || { why="apt-cache knows no package '$pkg'"; return 1; }
 		dep=$(printf '%s\n' "$info" | sed -n 's/^Depends: //p' | tr ',' '\n' |
 			sed -n 's/^ *\(linux-image-[^ |(]*\).*/\1/p' | head -n1)
@@ -55,24 +99,68 @@ resolve() {
 		fi
 		pver=$(printf '%s\n' "$info" | sed -n 's/^Version: //p' | head -n1)
 		[ -n "$pver" ] || { why="no version for '$pkg'"; return 1; }
+		pkgs=("$pkg=$pver")
 		return 0
 	done
 	why="too many meta packages from '$meta'"
 	return 1
 }
 
-# download: the .deb of $pkg $pver into $cache/debs (kept), path in $deb
-download() {
-	mkdir -p "$cache/debs"
-	deb=$(ls "$cache/debs/${pkg}_${pver/:/%3a}_"*.deb 2>/dev/null | head -n1 || true)
-	[ -z "$deb" ] || return 0
-	echo "fetch-kernel: $version: downloading $pkg $pver" >&2
-	if ! (cd "$cache/debs" && apt-get download -q "$pkg=$pver") >"$cache/debs/.download.log" 2>&1; then
-		why="apt-get download $pkg=$pver failed: $(grep -v '^ *$' "$cache/debs/.download.log" | tail -n1)"
-		return 1
+# resolve_newest: the newest linux-image-VERSION.N+debM-amd64 (VERSION may
+# be a major number alone), then its split packages if it has them.
+resolve_newest() {
+	local re info bin mods
+	re="^linux-image-${version//./\\.}\\.[0-9.]*[0-9]\\+deb[0-9]+-amd64\$"
+	[[ "$version" == *.* ]] || re="^linux-image-${version}\\.[0-9.]*[0-9]\\+deb[0-9]+-amd64\$"
+	pkg='' pver='' pkgs=()
+	for cand in $(acache pkgnames linux-image- 2>/dev/null | grep -E "$re" | sort -rV); do
+		info=$(acache show --no-all-versions "$cand" 2>/dev/null) || continue
+		pver=$(printf '%s\n' "$info" | sed -n 's/^Version: //p' | head -n1)
+		[ -n "$pver" ] || continue
+		pkg=$cand
+		break
+	done
+	[ -n "$pkg" ] || { why="no linux-image-${version}.*-amd64 package in the private lists"; return 1; }
+	bin=$(printf '%s\n' "$info" | sed -n 's/^Depends: //p' | tr ',' '\n' |
+		sed -n 's/^ *\(linux-binary-[^ |(]*\).*/\1/p' | head -n1)
+	mods=$(printf '%s\n' "$info" | sed -n 's/^Depends: //p' | tr ',' '\n' |
+		sed -n 's/^ *\(linux-modules-[^ |(]*\).*/\1/p' | head -n1)
+	if [ -n "$bin" ] && [ -n "$mods" ]; then
+		pkgs=("$bin=$pver" "$mods=$pver")
+	else
+		pkgs=("$pkg=$pver")
 	fi
-	deb=$(ls "$cache/debs/${pkg}_${pver/:/%3a}_"*.deb "$cache/debs/${pkg}_"*.deb 2>/dev/null | head -n1 || true)
-	[ -n "$deb" ] || { why="apt-get download $pkg left no .deb in $cache/debs"; return 1; }
+}
+
+resolve() {
+	if [ -n "$private" ]; then
+		[ -f "$papt/sources.list" ] && [ -n "$(ls "$papt/lists" 2>/dev/null | grep Packages)" ] ||
+			private_update || return 1
+		resolve_newest
+	else
+		resolve_meta
+	fi
+}
+
+# download: the .debs of $pkgs into $cache/debs (kept), paths in debs[]
+download() {
+	local p n v d
+	mkdir -p "$cache/debs"
+	debs=()
+	for p in "${pkgs[@]}"; do
+		n=${p%%=*} v=${p#*=}
+		d=$(ls "$cache/debs/${n}_${v/:/%3a}_"*.deb 2>/dev/null | head -n1 || true)
+		if [ -z "$d" ]; then
+			echo "fetch-kernel: $version: downloading $n $v" >&2
+			if ! (cd "$cache/debs" && aget download -q "$p") >"$cache/debs/.download.log" 2>&1; then
+				why="apt-get download $p failed: $(grep -v '^ *$' "$cache/debs/.download.log" | tail -n1)"
+				return 1
+			fi
+			d=$(ls "$cache/debs/${n}_${v/:/%3a}_"*.deb "$cache/debs/${n}_"*.deb 2>/dev/null | head -n1 || true)
+			[ -n "$d" ] || { why="apt-get download $n left no .deb in $cache/debs"; return 1; }
+		fi
+		debs+=("$d")
+	done
 }
 
 use_cache() {
@@ -82,15 +170,22 @@ use_cache() {
 	fi
 }
 
-why=''
+why='' debs=()
 if resolve; then
 	use_cache
-	download || true
+	download || debs=()
 fi
-if [ -z "$pver" ] || [ -z "${deb:-}" ]; then
+if [ -z "$pver" ] || [ ${#debs[@]} = 0 ]; then
 	# Stale or missing apt lists (the mirror replaced the kernel, or no
-	# apt-get update yet): update once as root, then try again.
-	if [ "$(id -u)" = 0 ] && [ -z "${KVMMMU_NO_APT_UPDATE:-}" ]; then
+	# apt-get update yet): update once (as root for the system's lists),
+	# then try again.
+	if [ -n "$private" ] && [ -z "${KVMMMU_NO_APT_UPDATE:-}" ]; then
+		echo "fetch-kernel: $version: $why" >&2
+		if private_update && resolve; then
+			use_cache
+			download || die "$why"
+		fi
+	elif [ "$(id -u)" = 0 ] && [ -z "${KVMMMU_NO_APT_UPDATE:-}" ]; then
 		echo "fetch-kernel: $version: $why; running apt-get update" >&2
 		apt-get update -qq >/dev/null 2>&1 || echo "fetch-kernel: warning: apt-get update failed" >&2
 		if resolve; then
@@ -108,24 +203,33 @@ if [ -z "$pver" ]; then
 	fi
 	die "$why (run apt-get update?)"
 fi
-[ -n "${deb:-}" ] || die "$why"
+[ ${#debs[@]} -gt 0 ] || die "$why"
 
 # --- extract --------------------------------------------------------------
 tmp=$(mktemp -d "$cache/.extract.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-dpkg-deb -x "$deb" "$tmp/root" || die "dpkg-deb -x $deb failed"
+for deb in "${debs[@]}"; do
+	dpkg-deb -x "$deb" "$tmp/root" || die "dpkg-deb -x $deb failed"
+done
 
+# boot/vmlinuz-VER, or (merged /usr, split packages) usr/lib/modules/VER/vmlinuz
 vmlinuz=$(ls "$tmp"/root/boot/vmlinuz-* 2>/dev/null | head -n1 || true)
-[ -n "$vmlinuz" ] || die "no boot/vmlinuz-* in $deb"
-release=${vmlinuz##*/vmlinuz-}
+if [ -n "$vmlinuz" ]; then
+	release=${vmlinuz##*/vmlinuz-}
+else
+	vmlinuz=$(ls "$tmp"/root/usr/lib/modules/*/vmlinuz "$tmp"/root/lib/modules/*/vmlinuz 2>/dev/null | head -n1 || true)
+	[ -n "$vmlinuz" ] || die "no boot/vmlinuz-* nor usr/lib/modules/*/vmlinuz in ${debs[*]}"
+	release=$(basename "$(dirname "$vmlinuz")")
+fi
 moddir=$tmp/root/lib/modules/$release
-[ -d "$moddir" ] || moddir=$tmp/root/usr/lib/modules/$release
-[ -d "$moddir" ] || die "no lib/modules/$release in $deb"
+[ -d "$moddir/kernel" ] || moddir=$tmp/root/usr/lib/modules/$release
+[ -d "$moddir/kernel" ] || die "no lib/modules/$release/kernel in ${debs[*]}"
 
 rm -rf "$out.new"
 mkdir -p "$out.new/modules"
 cp "$vmlinuz" "$out.new/vmlinuz"
-cp "$tmp/root/boot/config-$release" "$out.new/config" 2>/dev/null || true
+cp "$tmp/root/boot/config-$release" "$out.new/config" 2>/dev/null ||
+	cp "$moddir/config" "$out.new/config" 2>/dev/null || true
 echo "$release" >"$out.new/release"
 
 # find a module by name (kvm_amd == kvm-amd) anywhere under kernel/

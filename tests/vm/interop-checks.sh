@@ -27,7 +27,9 @@ interop_checks() {
 n = 0
 for line in open(sys.argv[1]):
     o = json.loads(line)
-    if o.get("type") != "summary" and o.get("complete"):
+    # every fault, complete or not: a fault cut short by lost events
+    # still has its root entry in the trace.dat
+    if o.get("type") != "summary":
         n += 1
 print(n)' "$d/faults.jsonl" 2>/dev/null)
 	n=$(cat "$d/report.roots" 2>/dev/null)

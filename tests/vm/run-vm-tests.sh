@@ -1,8 +1,10 @@
 #!/bin/bash
-# run-vm-tests.sh [--kernel 6.1|6.12]... [--destdir DIR | --builddir DIR]
+# run-vm-tests.sh [--kernel 6.1|6.12|6.18|7|7.N]... [--heavy K,K]
+#                 [--destdir DIR | --builddir DIR]
 #                 [--smp N] [--timeout S] [--append ARGS] [--out DIR]
 #
-# For each kernel (default: 6.1 and 6.12) boot the test VM with the
+# For each kernel (default: 6.1, 6.12, 6.18 and the newest 7.x) boot the
+# test VM with the
 # raw-tracefs scenario (boot.sh) and check what it brought back:
 # kvm_amd loaded, function_graph available, and, when kvmmmu-faultgen is in
 # the guest (from --destdir, i.e. `make install DESTDIR=...`), that the
@@ -19,6 +21,10 @@
 #   (default $KVMMMU_VM_DESTDIR).
 # --builddir DIR: without --destdir, run `make -C DIR install
 #   DESTDIR=<cache>/destdir` first and use that (skipped if DIR has no Makefile).
+# --heavy K,K: the kernels that run the whole profiler scenario (views,
+#   signals, interop, findings, in-guest unit tests; default
+#   $KVMMMU_VM_HEAVY or "6.1,7"); the others run its attribution part
+#   (strategies, exec, --vm PID) with kvmmmu.profiler=light.
 # --out DIR: per-kernel output dirs go to DIR/<kernel> (default
 #   $KVMMMU_VM_OUT or <cache>/runs). Other options as for boot.sh.
 set -u
@@ -26,22 +32,26 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
 kernels=() destdir=${KVMMMU_VM_DESTDIR:-} builddir='' smp=2 timeout=300 append=''
+heavy=${KVMMMU_VM_HEAVY:-6.1,7}
 cache=${KVMMMU_VM_CACHE:-$here/cache}
 outroot=${KVMMMU_VM_OUT:-}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernels+=("${2:?}"); shift 2 ;;
+	--heavy) heavy=${2?}; shift 2 ;;
 	--destdir) destdir=${2?}; shift 2 ;;
 	--builddir) builddir=${2?}; shift 2 ;;
 	--smp) smp=${2:?}; shift 2 ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--append) append=${2?}; shift 2 ;;
 	--out) outroot=${2:?}; shift 2 ;;
-	-h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,32p' "$0"; exit 0 ;;
 	*) echo "run-vm-tests: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
-[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12 6.18 7)
+# is_heavy KERNEL: does it run the whole profiler scenario?
+is_heavy() { case ",$heavy," in *",$1,"*) return 0 ;; esac; return 1; }
 outroot=${outroot:-$cache/runs}
 
 npass=0 nfail=0 nskip=0
@@ -105,19 +115,23 @@ isnum() { case "${1:-x}" in ''|*[!0-9-]*) return 1 ;; esac; }
 . "$here/interop-checks.sh"
 # shellcheck source=tests/vm/findings-checks.sh
 . "$here/findings-checks.sh"
+# shellcheck source=tests/vm/load-checks.sh
+. "$here/load-checks.sh"
 
 # profiler_checks KERNEL: kvmmmu-graph itself in the guest, every strategy
 # the kernel allows, checked against faultgen's KVM counters.
 profiler_checks() {
-	local k=$1 out=$outroot/$k-profiler s d brc
+	local k=$1 out=$outroot/$k-profiler s d brc light=''
 	local strategies=(global instance events-only)
 	if [ -z "$destdir" ]; then
 		skip "$k: profiler scenario" "no DESTDIR with kvmmmu-graph (use --builddir or --destdir)"
 		return
 	fi
-	echo "== kernel $k: kvmmmu-graph in the guest"
+	is_heavy "$k" || light=kvmmmu.profiler=light
+	echo "== kernel $k: kvmmmu-graph in the guest${light:+ (attribution runs only)}"
+	mkdir -p "$outroot"
 	"$here/boot.sh" --kernel "$k" --smp "$smp" --timeout 900 --scenario "$here/scenarios/profiler.sh" \
-		--out "$out" ${append:+--append "$append"} --destdir "$destdir" --cache "$cache" 2>"$out.bootlog"
+		--out "$out" --append "$append $light" --destdir "$destdir" --cache "$cache" 2>"$out.bootlog"
 	brc=$?
 	sed 's/^/   /' "$out.bootlog"
 	if [ "$brc" != 0 ]; then
@@ -158,13 +172,6 @@ profiler_checks() {
 		fail "$k: --vm PID follows the VM's threads until it exits (status 3)" \
 			"rc $(cat "$d/rc" 2>/dev/null): $(head -c 200 "$d/stderr.txt") $(grep DIFF "$d/oracle.txt" 2>/dev/null | tr '\n' ' ')"
 	fi
-	if [ "$(cat "$out/tree/rc" 2>/dev/null)" = 0 ] && grep -q "kvm_mmu_page_fault() {" "$out/tree/out.txt" &&
-		python3 "$here/check_breakdown.py" "$out/tree/out.txt" >"$out/tree/breakdown.txt" 2>&1; then
-		pass "$k: --tree, breakdown, --folded and --svg run"
-		sed 's/^/      breakdown: /' "$out/tree/breakdown.txt"
-	else
-		fail "$k: --tree, breakdown, --folded and --svg run" "rc $(cat "$out/tree/rc" 2>/dev/null): $(tr '\n' ' ' <"$out/tree/breakdown.txt" 2>/dev/null)"
-	fi
 	# (its counts are checked like the strategies'; this is about types,
 	# PFN, memslot and HVA of execute-from-new-page faults)
 	d=$out/exec
@@ -176,6 +183,19 @@ profiler_checks() {
 	else
 		fail "$k: --access exec: first touches of new pages are Exec faults" \
 			"rc $(cat "$d/rc" 2>/dev/null): $(grep DIFF "$d/oracle.txt" 2>/dev/null | tr '\n' ' ')"
+	fi
+	tracefs_restored_check "$k" "$out"
+	load_checks "$k" "$out"
+	if [ -f "$out/light" ]; then
+		skip "$k: views, signals, interop, findings" "run on the --heavy kernels ($heavy) only"
+		return
+	fi
+	if [ "$(cat "$out/tree/rc" 2>/dev/null)" = 0 ] && grep -q "kvm_mmu_page_fault() {" "$out/tree/out.txt" &&
+		python3 "$here/check_breakdown.py" "$out/tree/out.txt" >"$out/tree/breakdown.txt" 2>&1; then
+		pass "$k: --tree, breakdown, --folded and --svg run"
+		sed 's/^/      breakdown: /' "$out/tree/breakdown.txt"
+	else
+		fail "$k: --tree, breakdown, --folded and --svg run" "rc $(cat "$out/tree/rc" 2>/dev/null): $(tr '\n' ' ' <"$out/tree/breakdown.txt" 2>/dev/null)"
 	fi
 	svg_checks "$k" "$out"
 	interop_checks "$k" "$out"
@@ -202,6 +222,10 @@ profiler_checks() {
 			esac
 		done <"$out/unit.lines"
 	fi
+}
+
+tracefs_restored_check() {
+	local k=$1 out=$2
 	if diff -u "$out/tracefs-before.txt" "$out/tracefs-after.txt" >"$out/tracefs.diff"; then
 		pass "$k: tracefs state restored after every run"
 	else
@@ -399,10 +423,27 @@ raw_checks() {
 	replay_checks "$k" "$out"
 }
 
+# timing_table: boot and scenario seconds of every boot of this run
+timing_table() {
+	local k d n
+	echo "== times per kernel (s): boot to scenario, scenario, whole boot incl. results"
+	for k in "${kernels[@]}"; do
+		for d in "$outroot/$k" "$outroot/$k-profiler" "$outroot/$k"-kvm*; do
+			[ -f "$d/boot.txt" ] || continue
+			n=${d#"$outroot/$k"}
+			n=${n#-}
+			printf '   %-6s %-22s %-16s boot %6s  scenario %7s  total %7s\n' "$k" \
+				"$(kv "$d/boot.txt" release)" "${n:-raw-tracefs}" "$(kv "$d/boot.txt" boot_s)" \
+				"$(kv "$d/boot.txt" scenario_s)" "$(kv "$d/boot.txt" total_s)"
+		done
+	done
+}
+
 for k in "${kernels[@]}"; do
 	raw_checks "$k"
 	profiler_checks "$k"
 	[ "$k" = 6.1 ] && mmu_mode_checks "$k"
 done
+timing_table
 
 finish

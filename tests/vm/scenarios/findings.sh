@@ -10,7 +10,9 @@
 #   mmio         --pages 2 --pages2 0 --mmio 128         mmio
 #   dirty-log    --pages 1 --pages2 0 --populate --dirty-log --rewrites 40
 #                (also a stuck vCPU: one GFN faulting 40 times)
-#   small-a, small-b, huge: --pages 512 --pages2 0 [--hugepages], for diff
+#   small-a, small-b, huge: --pages 1 --pages2 512 [--hugepages], for diff:
+#                slot 2 sits at a 2 MiB-aligned GPA (slot 1 does not), so
+#                only there can THP back the guest and KVM map 2 MiB
 
 findings_case() {
 	name=$1
@@ -28,9 +30,9 @@ findings_case first-touch --pages 256 --pages2 0
 findings_case page-cache --pages 256 --pages2 0 --backing shmem
 findings_case mmio --pages 2 --pages2 0 --mmio 128
 findings_case dirty-log --pages 1 --pages2 0 --populate --dirty-log --rewrites 40
-findings_case small-a --pages 512 --pages2 0
-findings_case small-b --pages 512 --pages2 0
-findings_case huge --pages 512 --pages2 0 --hugepages
+findings_case small-a --pages 1 --pages2 512
+findings_case small-b --pages 1 --pages2 512
+findings_case huge --pages 1 --pages2 512 --hugepages
 F=$R/findings
 "$G" --json diff "$F/small-a/faults.jsonl" "$F/small-b/faults.jsonl" \
 	>"$F/diff-same.json" 2>"$F/diff-same.err"

@@ -10,6 +10,10 @@
 #   /results/tree/...                  --tree, --folded, --svg of one run
 #   /results/vm-pid/...                --vm PID run (faultgen started first)
 #   /results/tracefs-before|after.txt  top-level state around all runs
+# With kvmmmu.profiler=light on the kernel command line only the
+# attribution runs happen (check, strategies, exec, vm-pid; /results/light
+# says so): the views, signals, interop and findings runs are left to the
+# kernels that run the whole scenario.
 . "${KVMMMU_GUEST_LIB:-/tests/vm/guest/lib.sh}"
 
 G=$(command -v kvmmmu-graph || true)
@@ -73,13 +77,18 @@ mkdir -p "$R/exec"
 echo $? >"$R/exec/rc"
 log "exec: rc $(cat "$R/exec/rc"), $(grep -c '"Exec"' "$R/exec/faults.jsonl") Exec faults"
 
+LIGHT=''
+grep -q 'kvmmmu\.profiler=light' /proc/cmdline 2>/dev/null && LIGHT=1
+
 # Views on one run: trees, folded stacks, SVG, breakdown.
+heavy_views() {
 mkdir -p "$R/tree"
 # shellcheck disable=SC2086
 "$G" --tree --top 3 --folded "$R/tree/folded.txt" --svg "$R/tree/flame.svg" \
 	-- "$FG" $SCEN --json "$R/tree/faultgen.json" >"$R/tree/out.txt" 2>"$R/tree/stderr.txt"
 echo $? >"$R/tree/rc"
 tail -n 40 "$R/tree/out.txt"
+}
 
 # --vm PID: the VM process exists first, the tool attaches, the VM exits.
 mkdir -p "$R/vm-pid"
@@ -105,6 +114,7 @@ echo $? >"$R/vm-pid/rc"
 log "vm-pid: rc $(cat "$R/vm-pid/rc"): $(cat "$R/vm-pid/stderr.txt")"
 
 # Signals: SIGINT ends a run cleanly; after SIGKILL the next run cleans up.
+heavy_signals() {
 mkdir -p "$R/signals"
 rm -f /tmp/never
 "$FG" --pages 4 --wait-file /tmp/never --json /dev/null 2>"$R/signals/fg.err" &
@@ -129,17 +139,27 @@ tracefs_state >"$R/signals/after-kill.txt"
 echo $? >"$R/signals/next.rc"
 kill "$fpid"
 wait "$fpid" 2>/dev/null
+}
 
-# trace.dat in and out, Chrome trace (tests/vm/scenarios/interop.sh)
-[ -f /tests/vm/scenarios/interop.sh ] && . /tests/vm/scenarios/interop.sh
-# causes, findings and diff on runs built for one cause (findings.sh)
-[ -f /tests/vm/scenarios/findings.sh ] && . /tests/vm/scenarios/findings.sh
+if [ -n "$LIGHT" ]; then
+	echo "kvmmmu.profiler=light: attribution runs only" >"$R/light"
+	log "light: views, signals, interop and findings left out"
+else
+	heavy_views
+	heavy_signals
+	# trace.dat in and out, Chrome trace (tests/vm/scenarios/interop.sh)
+	[ -f /tests/vm/scenarios/interop.sh ] && . /tests/vm/scenarios/interop.sh
+	# causes, findings and diff on runs built for one cause (findings.sh)
+	[ -f /tests/vm/scenarios/findings.sh ] && . /tests/vm/scenarios/findings.sh
+fi
+# SIGINT as the VM exits with a backlog unread; exact or honest (load.sh)
+[ -f /tests/vm/scenarios/load.sh ] && . /tests/vm/scenarios/load.sh
 
 tracefs_state >"$R/tracefs-after.txt"
 
 # The tracefs session unit tests need function_graph: run them here too.
 UT=/usr/local/libexec/kvmmmu-graph/tests/test_tracing_session
-if [ -x "$UT" ]; then
+if [ -x "$UT" ] && [ -z "$LIGHT" ]; then
 	"$UT" >"$R/unit-tracing-session.txt" 2>&1
 	echo "rc=$?" >>"$R/unit-tracing-session.txt"
 fi
