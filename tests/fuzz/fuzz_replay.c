@@ -7,7 +7,8 @@
  * Input: a sequence of sections, each a tag byte, a 32-bit little-endian
  * length and that many bytes (cut at the end of the input):
  *   'H'		events/header_page
- *   'F' <i>		the format file of the decoder's i-th event
+ *   'F'		"sys/name", a NUL, then that event's format file (only
+ *			the events the decoder asks for are written)
  *   'K'		kallsyms
  *   'S', 'V'		the strategy and vendor notes
  *   'C' <cpu>		per_cpu/cpu<cpu % 8>/trace_pipe_raw
@@ -64,12 +65,33 @@ static void make_dirs(const char *dir, const char *rel)
 		}
 }
 
-/* The file a section goes to, from its tag and argument byte. */
+/*
+ * The event a format section names ("sys/name" up to a NUL in @d), as
+ * one of the decoder's: the path is built from the decoder's own names.
+ * Return: bytes of the name and its NUL, or 0 if it names none.
+ */
+static size_t format_event(const uint8_t *d, size_t n, char *rel, size_t len)
+{
+	const uint8_t *nul = memchr(d, 0, n < 128 ? n : 128);
+	const char *sys, *name;
+	char want[128];
+	unsigned int i;
+
+	if (!nul)
+		return 0;
+	for (i = 0; event_decoder_wanted(i, &sys, &name); i++) {
+		snprintf(want, sizeof(want), "%s/%s", sys, name);
+		if (!strcmp(want, (const char *)d)) {
+			snprintf(rel, len, "events/%s/%s/format", sys, name);
+			return (size_t)(nul - d) + 1;
+		}
+	}
+	return 0;
+}
+
+/* The file a section goes to, from its tag and argument byte; or -1. */
 static int section_path(uint8_t tag, uint8_t arg, char *rel, size_t len)
 {
-	const char *sys, *name;
-	unsigned int n = 0;
-
 	switch (tag) {
 	case 'H':
 		snprintf(rel, len, "events/header_page");
@@ -86,36 +108,40 @@ static int section_path(uint8_t tag, uint8_t arg, char *rel, size_t len)
 	case 'C':
 		snprintf(rel, len, "per_cpu/cpu%d/trace_pipe_raw",
 			 arg % FUZZ_MAX_CPUS);
-		return 1;
-	case 'F':
-		while (event_decoder_wanted(n, &sys, &name))
-			n++;
-		event_decoder_wanted(arg % n, &sys, &name);
-		snprintf(rel, len, "events/%s/%s/format", sys, name);
-		return 1;
+		return 0;
 	}
 	return -1;
 }
 
 static void unpack(const char *dir, const uint8_t *d, size_t n)
 {
+	size_t pos = 0, skip;
 	char rel[256];
+	uint8_t tag, arg;
 	uint32_t len;
-	size_t pos = 0;
-	int extra;
+	int ok;
 
 	while (pos + 5 <= n) {
-		extra = section_path(d[pos], pos + 5 < n ? d[pos + 5] : 0, rel,
-				     sizeof(rel));
+		tag = d[pos];
 		memcpy(&len, d + pos + 1, 4);
-		pos += 5 + (extra > 0);
-		if (pos > n)
-			break;
+		pos += 5;
+		arg = 0;
+		if (tag == 'C') {
+			if (pos >= n)
+				break;
+			arg = d[pos++];
+		}
 		if (len > n - pos)
 			len = (uint32_t)(n - pos);
-		if (extra >= 0) {
+		skip = 0;
+		if (tag == 'F')
+			ok = (skip = format_event(d + pos, len, rel,
+						  sizeof(rel))) != 0;
+		else
+			ok = !section_path(tag, arg, rel, sizeof(rel));
+		if (ok) {
 			make_dirs(dir, rel);
-			write_file(dir, rel, d + pos, len);
+			write_file(dir, rel, d + pos + skip, len - skip);
 		}
 		pos += len;
 	}

@@ -13,11 +13,6 @@ import sys
 import tarfile
 import tempfile
 
-EVENTS = ["ftrace/funcgraph_entry", "ftrace/funcgraph_exit",
-          "kvm/kvm_page_fault", "kvm/kvm_entry", "kvm/kvm_exit",
-          "kvmmmu/kvm_mmu_spte_requested", "kvmmmu/fast_page_fault",
-          "kvmmmu/handle_mmio_page_fault", "kvmmmu/kvm_mmu_set_spte",
-          "kvmmmu_graph/memslot"]
 PAGE = 4096
 
 
@@ -37,10 +32,15 @@ def pack(rec, pages, cpus=None):
     out = b""
     hp = read(os.path.join(rec, "events", "header_page"))
     out += section("H", hp or b"")
-    for i, ev in enumerate(EVENTS):
-        fmt = read(os.path.join(rec, "events", ev, "format"))
-        if fmt is not None:
-            out += section("F", fmt, i)
+    events = os.path.join(rec, "events")
+    for sys_ in sorted(os.listdir(events)):
+        if not os.path.isdir(os.path.join(events, sys_)):
+            continue
+        for name in sorted(os.listdir(os.path.join(events, sys_))):
+            fmt = read(os.path.join(events, sys_, name, "format"))
+            if fmt is not None:
+                out += section("F", ("%s/%s" % (sys_, name)).encode() +
+                               b"\0" + fmt)
     for tag, name in (("K", "kallsyms"), ("S", "strategy"), ("V", "vendor")):
         data = read(os.path.join(rec, name))
         if data is not None:
