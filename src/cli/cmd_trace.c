@@ -238,19 +238,20 @@ static enum stop_reason trace_loop(struct run *run)
 
 static bool drain_should_stop(void *ctx)
 {
-	return nr_signals > *(sig_atomic_t *)ctx;
+	(void)ctx;
+	return nr_signals >= 2;
 }
 
 /*
  * Tracing is off: read everything the kernel recorded up to the stop.
- * One more signal than the ones seen so far aborts, and what is left
- * unread is measured for the summary.
+ * A second signal aborts (the first one only stops recording, also when
+ * it comes after -d or the VM's exit did), and what is left unread is
+ * measured for the summary.
  */
 static int drain(struct run *run)
 {
-	sig_atomic_t seen = nr_signals;
 	int64_t n = capture_pump_until(run->capture, UINT64_MAX,
-				       drain_should_stop, &seen);
+				       drain_should_stop, NULL);
 
 	if (n < 0)
 		return fail(1, "reading the trace failed");

@@ -71,6 +71,8 @@ def run_facts(mode, d):
         if s:
             faults, lost = s["faults"], s["lost_events"]
             cpu = s.get("capture", {}).get("reader_cpu_s")
+            if s.get("capture", {}).get("drain_aborted"):
+                lost = "aborted"
     elif mode == "trace-cmd":
         s = summary(os.path.join(d, "tc-summary.json"))
         faults = s["faults"] if s else None
@@ -82,6 +84,8 @@ def run_facts(mode, d):
 
 
 def fmt(v, spec):
+    if isinstance(v, str):
+        return v
     return "-" if v is None else format(v, spec)
 
 
