@@ -61,4 +61,5 @@ fi
 	python3 "$here/capture_table.py" "$data" "$kernel"
 	echo "build: $(cat "$data/capbench-build.txt" 2>/dev/null || echo '?'); $(tr '\n' ' ' <"$data/capture-host.txt" 2>/dev/null)"
 	echo "-b $bufkb KB per CPU in every mode; QEMU TCG, -smp 2"
+	echo "trace-cmd's reader CPU (busybox time of trace-cmd record and its recorders) includes switching the tracer to function_graph (seconds under TCG); kvmmmu-graph's counts from tracing on to the end of its drain."
 } | tee "$results"
