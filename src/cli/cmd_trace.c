@@ -34,6 +34,8 @@
  * and on a busy host the reader's CPU time is the guest's.
  */
 #define SIDE_READ_NS	500000000ull
+/* Faults reach a live view (lines, metrics) at most this late. */
+#define LIVE_DECODE_NS	1000000000ull
 
 /* Signals received: the first stops recording, the next aborts the drain. */
 static volatile sig_atomic_t nr_signals;
@@ -179,10 +181,31 @@ static void poll_pause(uint64_t pages_read)
 	nanosleep(&ts, NULL);
 }
 
+/* Does a view show faults while the trace runs (lines, metrics)? */
+static bool live_output(const struct params *p)
+{
+	return !(p->summary_only || p->json) || p->metrics_addr ||
+	       p->metrics_file;
+}
+
+/*
+ * Decoding costs the CPU time a busy host would give the guest, reading
+ * pages does not: while tracing, pages are only moved into the spool, and
+ * decoded when it is half full, or every second for a live view. The
+ * rest is decoded after the stop, like trace-cmd record's reading after
+ * the run.
+ */
+static bool decode_due(struct run *run, uint64_t last_decode)
+{
+	return capture_spool_half_full(run->capture) ||
+	       (live_output(run->p) &&
+		now_mono_ns() - last_decode >= LIVE_DECODE_NS);
+}
+
 static enum stop_reason trace_loop(struct run *run)
 {
 	struct loop_state ls = { .run = run };
-	uint64_t pages = 0, next_side = 0;
+	uint64_t pages = 0, next_side = 0, last_decode = now_mono_ns();
 	int64_t n;
 
 	if (run->p->duration_s > 0)
@@ -193,9 +216,13 @@ static enum stop_reason trace_loop(struct run *run)
 			load_watch_sample(run->watch);
 			next_side = now_mono_ns() + SIDE_READ_NS;
 		}
-		n = capture_pump_until(run->capture,
-				       now_mono_ns() - HORIZON_SLACK_NS,
-				       loop_should_stop, &ls);
+		n = capture_read_ahead(run->capture);
+		if (n >= 0 && decode_due(run, last_decode)) {
+			n = capture_pump_until(run->capture,
+					       now_mono_ns() - HORIZON_SLACK_NS,
+					       loop_should_stop, &ls);
+			last_decode = now_mono_ns();
+		}
 		if (n < 0) {
 			fail(1, "reading the trace failed: %s", strerror(-n));
 			return STOP_ERROR;
@@ -211,19 +238,20 @@ static enum stop_reason trace_loop(struct run *run)
 
 static bool drain_should_stop(void *ctx)
 {
-	return nr_signals > *(sig_atomic_t *)ctx;
+	(void)ctx;
+	return nr_signals >= 2;
 }
 
 /*
  * Tracing is off: read everything the kernel recorded up to the stop.
- * One more signal than the ones seen so far aborts, and what is left
- * unread is measured for the summary.
+ * A second signal aborts (the first one only stops recording, also when
+ * it comes after -d or the VM's exit did), and what is left unread is
+ * measured for the summary.
  */
 static int drain(struct run *run)
 {
-	sig_atomic_t seen = nr_signals;
 	int64_t n = capture_pump_until(run->capture, UINT64_MAX,
-				       drain_should_stop, &seen);
+				       drain_should_stop, NULL);
 
 	if (n < 0)
 		return fail(1, "reading the trace failed");

@@ -441,3 +441,8 @@ uint64_t trace_stream_spooled_bytes(const struct trace_stream *st)
 		n += st->cpus[i].spool_len;
 	return n * (uint64_t)st->page_size;
 }
+
+uint64_t trace_stream_spool_cap_bytes(const struct trace_stream *st)
+{
+	return (uint64_t)st->spool_cap * st->nr_cpus * st->page_size;
+}

@@ -113,6 +113,8 @@ int trace_stream_set_spool(struct trace_stream *st, unsigned int pages);
  * Return: pages read, or a negative errno.
  */
 int trace_stream_slurp(struct trace_stream *st);
+/* What the spool can hold, over all CPUs. */
+uint64_t trace_stream_spool_cap_bytes(const struct trace_stream *st);
 /* Bytes read ahead and not handed out yet. */
 uint64_t trace_stream_spooled_bytes(const struct trace_stream *st);
 

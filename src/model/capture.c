@@ -317,6 +317,17 @@ uint64_t capture_bytes(const struct capture *c)
 			   (uint64_t)trace_stream_page_size(c->stream) : 0;
 }
 
+int capture_read_ahead(struct capture *c)
+{
+	return c->stream ? read_ahead(c, true) : 0;
+}
+
+bool capture_spool_half_full(const struct capture *c)
+{
+	return c->stream && trace_stream_spooled_bytes(c->stream) * 2 >=
+			    trace_stream_spool_cap_bytes(c->stream);
+}
+
 uint64_t capture_spooled_bytes(const struct capture *c)
 {
 	return c->stream ? trace_stream_spooled_bytes(c->stream) : 0;

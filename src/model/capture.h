@@ -80,6 +80,14 @@ uint64_t capture_cpu_lost(const struct capture *c, int cpu);
 uint64_t capture_bytes(const struct capture *c);
 /* Does @cpu hold part of a page not yet handed to the builder? */
 bool capture_cpu_held(const struct capture *c, int cpu);
+/**
+ * capture_read_ahead() - move every page the kernel holds into the spool
+ * (nothing is decoded)
+ * Return: pages moved, or a negative errno.
+ */
+int capture_read_ahead(struct capture *c);
+/* Is the read-ahead spool half full (time to decode)? */
+bool capture_spool_half_full(const struct capture *c);
 /* Bytes read ahead from the kernel, not decoded yet. */
 uint64_t capture_spooled_bytes(const struct capture *c);
 

@@ -5,8 +5,9 @@ RESULTS_DIR holds capture/SIZE/MODE/RUN/ from tests/bench/scenarios/capture.sh.
 Per size and mode: median, min and max guest seconds, the median's ratio to
 trace-cmd record's, faults seen (kvmmmu-graph's summary; for trace-cmd its
 trace.dat read by kvmmmu-graph --input) against KVM's counters, lost events
-(kvmmmu-graph's count; trace-cmd's and the no-reader run's from the kernel's
-per-CPU overrun), and the reader's CPU time (kvmmmu-graph: getrusage;
+(kvmmmu-graph's count; trace-cmd's from its per-CPU stats or, when it did
+not print them, the missed-events marks of its trace.dat; the no-reader
+run's from the kernel's per-CPU overrun), and the reader's CPU time (kvmmmu-graph: getrusage;
 trace-cmd: busybox time's user+sys, its recorder processes included)."""
 import json
 import os
@@ -71,10 +72,14 @@ def run_facts(mode, d):
         if s:
             faults, lost = s["faults"], s["lost_events"]
             cpu = s.get("capture", {}).get("reader_cpu_s")
+            if s.get("capture", {}).get("drain_aborted"):
+                lost = "aborted"
     elif mode == "trace-cmd":
         s = summary(os.path.join(d, "tc-summary.json"))
         faults = s["faults"] if s else None
         lost = overrun(os.path.join(d, "tc.txt"))
+        if lost is None and s:	# the trace.dat's missed-events marks
+            lost = s["lost_events"]
         cpu = tc_cpu(os.path.join(d, "tc.txt"))
     elif mode == "noreader":
         lost = overrun(os.path.join(d, "stats.txt"))
@@ -82,6 +87,8 @@ def run_facts(mode, d):
 
 
 def fmt(v, spec):
+    if isinstance(v, str):
+        return v
     return "-" if v is None else format(v, spec)
 
 

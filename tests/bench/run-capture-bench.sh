@@ -6,7 +6,7 @@
 # (tests/bench/scenarios/capture.sh): the same kvmmmu-faultgen run at two
 # sizes (small ~1.2k faults, large ~9.2k with dirty logging and MMIO),
 # untraced, under function_graph with no reader, under `trace-cmd record
-# -p function_graph -g kvm_mmu_page_fault -e kvm -e kvmmmu -P PID`, and
+# -p function_graph -g kvm_mmu_page_fault -e kvm -e kvmmmu -P TID...` (every thread of faultgen), and
 # under kvmmmu-graph with each strategy this kernel allows, --runs times
 # each (default 3), -b --bufkb (default 4096) everywhere. Prints the table
 # (tests/bench/capture_table.py) and writes it to
@@ -61,4 +61,5 @@ fi
 	python3 "$here/capture_table.py" "$data" "$kernel"
 	echo "build: $(cat "$data/capbench-build.txt" 2>/dev/null || echo '?'); $(tr '\n' ' ' <"$data/capture-host.txt" 2>/dev/null)"
 	echo "-b $bufkb KB per CPU in every mode; QEMU TCG, -smp 2"
+	echo "trace-cmd's reader CPU (busybox time of trace-cmd record and its recorders) includes switching the tracer to function_graph (seconds under TCG); kvmmmu-graph's counts from tracing on to the end of its drain."
 } | tee "$results"

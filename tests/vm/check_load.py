@@ -3,7 +3,8 @@
 
 A run of tests/vm/scenarios/load.sh: kvmmmu-graph stopped by SIGINT the
 moment faultgen exited. Passes when the summary's fault count equals KVM's
-(pf_taken + MMIO cache hits) with no loss and no incomplete fault, or when
+(pf_taken + MMIO cache hits) with no loss (a fault whose tree was cut
+without a loss is counted, and noted), or when
 events were lost and, on every CPU, the reported loss equals the kernel's
 own per-CPU stats (overrun + commit overrun + dropped) and the pages'
 missed-events marks agree that there was a loss (a full page has no room
@@ -71,10 +72,13 @@ def main(argv):
         print("FAIL the drain was aborted")
         bad += 1
     if lost == 0:
-        if summary["faults"] != kvm or summary["incomplete"]:
+        if summary["faults"] != kvm:
             print(f"FAIL no loss reported but faults {summary['faults']} "
-                  f"!= KVM {kvm} or incomplete {summary['incomplete']}")
+                  f"!= KVM {kvm}")
             bad += 1
+        elif summary["incomplete"]:	# counted, tree cut (6.1 irq depth)
+            print(f"note: {summary['incomplete']} faults counted with an "
+                  "incomplete tree and no loss")
         if expect_loss:
             print("FAIL the run was built to overrun, no loss reported")
             bad += 1

@@ -5,7 +5,7 @@
 # (--vcpus 2 --dirty-log, sizes below) started with --wait-file; the guest
 # time is from releasing it to its exit (uptime, 10 ms steps):
 #   untraced     no tracing
-#   noreader     function_graph -g kvm_mmu_page_fault -e kvm -e kvmmmu -P PID
+#   noreader     function_graph -g kvm_mmu_page_fault -e kvm -e kvmmmu -P TID...
 #                set up by `trace-cmd start` and never read: the kernel's floor
 #   trace-cmd    trace-cmd record with the same settings, SIGINT at the exit
 #   global, instance (where check allows it)
@@ -47,6 +47,11 @@ fg_start() {
 		sleep 0.1; n=$((n + 1))
 	done
 }
+# tids: -P for every thread of faultgen (its vCPU threads exist already:
+# trace-cmd's -P PID alone would trace the main thread only)
+tids() {
+	for t in /proc/"$fpid"/task/*; do printf ' -P %s' "${t##*/}"; done
+}
 # fg_go DIR: release faultgen, wait for its exit, write the guest time
 fg_go() {
 	t0=$(uptime_s)
@@ -82,8 +87,9 @@ mode_untraced() { fg_start "$2" "$1"; fg_go "$1"; }
 
 mode_noreader() {
 	fg_start "$2" "$1"
+	# shellcheck disable=SC2046
 	trace-cmd start -b "$BUFKB" -p function_graph -g kvm_mmu_page_fault \
-		-e kvm -e kvmmmu -P "$fpid" >"$1/tc.txt" 2>&1
+		-e kvm -e kvmmmu $(tids) >"$1/tc.txt" 2>&1
 	fg_go "$1"
 	trace-cmd stop >/dev/null 2>&1
 	stats "$1"
@@ -92,8 +98,9 @@ mode_noreader() {
 
 mode_tracecmd() {
 	fg_start "$2" "$1"
+	# shellcheck disable=SC2046
 	time trace-cmd record -b "$BUFKB" -p function_graph -g kvm_mmu_page_fault \
-		-e kvm -e kvmmmu -P "$fpid" -o /tmp/cap-tc.dat >"$1/tc.txt" 2>&1 &
+		-e kvm -e kvmmmu $(tids) -o /tmp/cap-tc.dat >"$1/tc.txt" 2>&1 &
 	tpid=$!
 	wait_recording
 	sleep 0.5	# its recorder processes start after the tracer
