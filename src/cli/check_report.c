@@ -176,7 +176,8 @@ static void print_columns(FILE *out, const struct host_caps *c)
 
 	fprintf(out, "columns\n");
 	row(out, "PFN", yes_no(c->ev_spte_requested), "%s",
-	    c->ev_spte_requested ? "kvmmmu:kvm_mmu_spte_requested event" :
+	    c->ev_spte_requested ? "kvmmmu:kvm_mmu_spte_requested event "
+	    "(fast path: the new SPTE of kvmmmu:fast_page_fault)" :
 	    "no kvmmmu:kvm_mmu_spte_requested event");
 	if (m->ok)
 		row(out, "MEM_SLOTID, HVA", "yes", "kprobe on %s with BTF "
