@@ -3,8 +3,8 @@
 #
 # render-test.sh - render the flame graph SVG in headless Chromium.
 #
-# Builds tests/svg/make-sample-svg.c against the renderer sources, writes
-# a sample SVG, loads it in headless Chromium and checks the DOM after
+# Runs tests/svg/make-sample-svg (a check program make builds with the
+# project's flags, sanitizers included) to write a sample SVG, loads it in headless Chromium and checks the DOM after
 # the inline script ran (frames for the root and the phases, escaping,
 # search and zoom through the URL hash), then writes PNG screenshots.
 # Prints PASS:/FAIL:/SKIP: lines; exit status 1 if anything failed.
@@ -12,11 +12,10 @@
 # Usage: render-test.sh [BUILDDIR [SRCDIR]]   (as tests/run-tests calls it)
 # SRCDIR defaults to $srcdir, else two levels above this script.  The
 # SVG, DOM dumps and PNGs go to $SVG_OUT_DIR, else BUILDDIR/tests/svg/out,
-# else a new temporary directory.  CC (default cc), CHROMIUM (browser).
+# else a new temporary directory.  CHROMIUM (browser).
 
 builddir=${1:-}
 srcdir=${2:-${srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}}
-CC=${CC:-cc}
 failed=0
 
 pass() { echo "PASS: svg/$1"; }
@@ -60,20 +59,14 @@ run_browser() {
 		--hide-scrollbars --user-data-dir="$profile_dir" "$@" 2>/dev/null
 }
 
-# ---- build the driver and the sample ----
-# linked with the stage libraries the build made (see Makefile.am)
-src="$srcdir/src"
-inc="-I$src/shared -I$src/decode -I$srcdir/parsers -I$src/model -I$src/aggregate -I$src/views"
-libs="$builddir/libviews.a $builddir/libaggregate.a $builddir/libmodel.a"
-libs="$libs $builddir/libdecode.a $builddir/libshared.a"
-# shellcheck disable=SC2086
-if ! $CC -Wall -Wextra -O2 $inc -o "$out/make-sample-svg" \
-	"$srcdir/tests/svg/make-sample-svg.c" $libs \
-	$(pkg-config --cflags --libs libtracefs libtraceevent) -lm \
+# ---- the driver (built by make, as a check program) and the sample ----
+driver=${builddir:-.}/tests/svg/make-sample-svg
+if [ ! -x "$driver" ] && ! ${MAKE:-make} -C "${builddir:-.}" tests/svg/make-sample-svg \
 	>"$out/build.log" 2>&1; then
 	fail build "see $out/build.log"
 	exit 1
 fi
+cp "$driver" "$out/make-sample-svg"
 if ! "$out/make-sample-svg" "$out/sample.svg" type >/dev/null; then
 	fail build "make-sample-svg failed"
 	exit 1
