@@ -28,6 +28,69 @@ static ssize_t read_small_file(const char *path, char **out)
 	return r ? r : (ssize_t)len;
 }
 
+/* Does @l (@n bytes, no newline) start with @prefix? */
+static bool starts(const char *l, size_t n, const char *prefix)
+{
+	size_t k = strlen(prefix);
+
+	return n >= k && !memcmp(l, prefix, k);
+}
+
+/* Is @c among the @n bytes at @l? How many times? */
+static size_t count_byte(const char *l, size_t n, char c)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += l[i] == c;
+	return k;
+}
+
+/*
+ * A field line as the kernel writes it: "\tfield:DECL;\toffset:N;\tsize:N;
+ * \tsigned:N;" with at most one balanced "[...]" in DECL.
+ */
+static bool field_line_sane(const char *l, size_t n)
+{
+	size_t open = count_byte(l, n, '['), close = count_byte(l, n, ']');
+	const char *o = memmem(l, n, ";\toffset:", 9);
+	const char *z = memmem(l, n, ";\tsize:", 7);
+	const char *sg = memmem(l, n, ";\tsigned:", 9);
+
+	if (open != close || open > 1 || !o || !z || !sg)
+		return false;
+	return o < z && z < sg && l[n - 1] == ';';
+}
+
+/*
+ * libtraceevent trusts the text it parses (a cut field line followed by
+ * binary bytes crashed it). Accept only what the kernel writes: printable
+ * ASCII and tabs, and lines that are empty, "name: ", "ID: N", "format:",
+ * "print fmt: " or a well-formed field line.
+ */
+static bool format_text_sane(const char *text, size_t len)
+{
+	const char *l = text, *end = text + len, *nl;
+	size_t i, n;
+
+	for (i = 0; i < len; i++)
+		if (text[i] != '\n' && text[i] != '\t' &&
+		    (text[i] < 0x20 || text[i] > 0x7e))
+			return false;
+	for (; l < end; l = nl + 1) {
+		nl = memchr(l, '\n', (size_t)(end - l));
+		if (!nl)
+			nl = end;
+		n = (size_t)(nl - l);
+		if (!n || starts(l, n, "name: ") || starts(l, n, "ID: ") ||
+		    starts(l, n, "format:") || starts(l, n, "print fmt: "))
+			continue;
+		if (!starts(l, n, "\tfield:") || !field_line_sane(l, n))
+			return false;
+	}
+	return true;
+}
+
 static int load_header(struct tep_handle *tep, const char *dir)
 {
 	char path[4096], *buf;
@@ -38,6 +101,10 @@ static int load_header(struct tep_handle *tep, const char *dir)
 	len = read_small_file(path, &buf);
 	if (len < 0)
 		return (int)len;
+	if (!format_text_sane(buf, (size_t)len)) {
+		free(buf);
+		return -EINVAL;
+	}
 	r = tep_parse_header_page(tep, buf, (unsigned long)len, sizeof(long));
 	free(buf);
 	return r ? -EINVAL : 0;
@@ -114,6 +181,10 @@ static int load_event(struct tep_handle *tep, const char *dir,
 		free(buf);
 	if (!text)
 		return -ENOMEM;
+	if (!format_text_sane(text, (size_t)len)) {
+		free(text);
+		return -EINVAL;
+	}
 	r = tep_parse_event(tep, text, (unsigned long)len, sys);
 	if (!r && !all_fields_parsed(tep, text, sys, name))
 		r = -1;
