@@ -32,6 +32,25 @@ async function sandwichRows(page) {
 		.filter((l) => / fault \{|^\w+ \{"function"/.test(l.trim())));
 }
 
+/*
+ * The sandwich rows once rendering has settled: the same non-empty list
+ * on three polls 250 ms apart (a busy machine draws late), or whatever
+ * is there after 30 s.
+ */
+async function settledRows(page) {
+	let last = null, same = 0;
+	for (let t = 0; t < 120; t++) {
+		await page.waitForTimeout(250);
+		const rows = await sandwichRows(page);
+		const key = JSON.stringify(rows);
+		same = rows.length > 0 && key === last ? same + 1 : 0;
+		last = key;
+		if (same >= 2)
+			return rows;
+	}
+	return JSON.parse(last);
+}
+
 async function main(port) {
 	const browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -52,9 +71,13 @@ async function main(port) {
 	await page.setViewportSize({ width: 1400, height: 16000 });
 	await page.keyboard.press('3');		/* sandwich view */
 	for (let i = 0; i < n; i++) {
-		await page.waitForTimeout(300);
+		/* the toolbar names the track before the table is drawn: wait
+		 * for track i + 1, then for a table that stops changing */
+		await page.waitForFunction((want) =>
+			(document.body.innerText.split('\n')[1] || '').includes(want),
+			`(${i + 1}/${n})`, { timeout: 30000 });
 		const name = await toolbar(page);
-		const rows = await sandwichRows(page);
+		const rows = await settledRows(page);
 		tracks.push({
 			name,
 			frames: rows.length,
