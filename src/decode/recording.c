@@ -122,6 +122,32 @@ int recording_begin(const char *dir, const char *tracefs,
 	return r;
 }
 
+/*
+ * The note "sizes": "cpuN BYTES" for every per-CPU raw file as written,
+ * so that a replay can tell an emptied, cut or replaced file from a CPU
+ * that had nothing to say.
+ */
+static int write_sizes(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+	FILE *f;
+	int cpu;
+
+	snprintf(path, sizeof(path), "%s/sizes", dir);
+	f = fopen(path, "we");
+	if (!f)
+		return -errno;
+	for (cpu = 0;; cpu++) {
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/trace_pipe_raw",
+			 dir, cpu);
+		if (stat(path, &sb))
+			break;
+		fprintf(f, "cpu%d %lld\n", cpu, (long long)sb.st_size);
+	}
+	return fclose(f) ? -errno : 0;
+}
+
 int recording_finish(const char *dir, const char *tracefs,
 		     const struct symbols *syms, char *err, size_t errlen)
 {
@@ -144,6 +170,8 @@ int recording_finish(const char *dir, const char *tracefs,
 		r = copy_rel(tracefs, dir, "saved_tgids");
 	if (!r)
 		r = copy_rel(tracefs, dir, "trace_clock");
+	if (!r)
+		r = write_sizes(dir);
 out:
 	if (r)
 		snprintf(err, errlen, "recording %s: %s", dir, strerror(-r));

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_read.h"
 #include "stream_files.h"
 
 /* "cpuN" with N a plain decimal number: N, else -1. */
@@ -161,6 +162,62 @@ static int check_copies(const char *dir, const int *fds, int nr,
 	return r;
 }
 
+/* One line of the "sizes" note against the open files. */
+static int check_size_line(const char *dir, const char *line, int lineno,
+			   const int *fds, int nr, char *err, size_t errlen)
+{
+	long long want;
+	struct stat sb;
+	int cpu, end = 0;
+
+	if (sscanf(line, "cpu%d %lld%n", &cpu, &want, &end) != 2 ||
+	    line[end] || cpu < 0 || want < 0) {
+		snprintf(err, errlen, "%s/sizes: line %d is not \"cpuN BYTES\"",
+			 dir, lineno);
+		return -EBADMSG;
+	}
+	if (cpu >= nr) {
+		snprintf(err, errlen, "%s: per_cpu/cpu%d/trace_pipe_raw is "
+			 "missing; the recording wrote %lld bytes there", dir,
+			 cpu, want);
+		return -ENOENT;
+	}
+	if (fstat(fds[cpu], &sb))
+		return -errno;
+	if (sb.st_size != want) {
+		snprintf(err, errlen, "%s: per_cpu/cpu%d/trace_pipe_raw holds "
+			 "%lld bytes, the recording wrote %lld (emptied, cut or "
+			 "replaced)", dir, cpu, (long long)sb.st_size, want);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/*
+ * The note "sizes" of recordings made since it exists: every file must
+ * hold what was written. Older recordings have no such note.
+ */
+static int check_sizes(const char *dir, const int *fds, int nr, char *err,
+		       size_t errlen)
+{
+	char path[PATH_MAX], *text, *line, *save;
+	int r, lineno = 0;
+
+	snprintf(path, sizeof(path), "%s/sizes", dir);
+	r = file_read_all(path, 1 << 20, &text, NULL);
+	if (r == -ENOENT)
+		return 0;
+	if (r) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-r));
+		return r;
+	}
+	for (line = strtok_r(text, "\n", &save); line && !r;
+	     line = strtok_r(NULL, "\n", &save))
+		r = check_size_line(dir, line, ++lineno, fds, nr, err, errlen);
+	free(text);
+	return r;
+}
+
 int stream_files_open(const char *dir, size_t page_size, int *fds, int max,
 		      char *err, size_t errlen)
 {
@@ -180,6 +237,8 @@ int stream_files_open(const char *dir, size_t page_size, int *fds, int max,
 	}
 	if (!r)
 		r = check_copies(dir, fds, highest + 1, page_size, err, errlen);
+	if (!r)
+		r = check_sizes(dir, fds, highest + 1, err, errlen);
 	if (!r)
 		return highest + 1;
 	while (i-- > 0)

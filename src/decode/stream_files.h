@@ -19,7 +19,9 @@
  * must be a regular file (a FIFO or /dev/zero would never end) holding
  * whole pages, the CPUs must be numbered without a gap (cpu1 missing while
  * cpu3 exists would silently drop a CPU), and no file may be a copy of
- * another (it would count every event twice).
+ * another (it would count every event twice). A recording that noted
+ * the size of each file when it was made ("sizes") must still hold them
+ * (an emptied file would quietly drop that CPU's faults).
  * Return: the number of CPUs, or -errno with @err set and nothing open.
  */
 int stream_files_open(const char *dir, size_t page_size, int *fds, int max,

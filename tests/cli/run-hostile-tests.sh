@@ -58,6 +58,24 @@ expect cpu_file_copied 1 "cpu2/trace_pipe_raw is a copy of cpu1" -- \
 	--input "$c/cpu_file_copied" --summary-only
 expect cpu_gap 1 "cpu1/trace_pipe_raw is missing while cpu3 exists" -- \
 	--input "$c/cpu_gap" --summary-only
+# recordings that noted each CPU file's size: an emptied or cut file
+# would quietly drop that CPU's faults
+# the same recording with the note intact replays as before
+want=$("$G" --input "$tmp/$rec" --json --summary-only 2>/dev/null | tail -n 1)
+got=$("$G" --input "$c/sizes_intact" --json --summary-only 2>"$tmp/err" | tail -n 1)
+if [ -n "$want" ] && [ "$got" = "$want" ] && [ ! -s "$tmp/err" ]; then
+	pass sizes_intact
+else
+	fail sizes_intact "summary differs or stderr: $(head -c 200 "$tmp/err")"
+fi
+expect sizes_cpu_emptied 1 "cpu1/trace_pipe_raw holds 0 bytes, the recording wrote [1-9]" -- \
+	--input "$c/sizes_cpu_emptied" --summary-only
+expect sizes_cpu_cut 1 "cpu1/trace_pipe_raw holds [0-9]+ bytes, the recording wrote [1-9]" -- \
+	--input "$c/sizes_cpu_cut" --summary-only
+expect sizes_cpu_removed 1 "cpu1/trace_pipe_raw is missing; the recording wrote" -- \
+	--input "$c/sizes_cpu_removed" --summary-only
+expect sizes_garbled 1 "sizes: line 3 is not \"cpuN BYTES\"" -- \
+	--input "$c/sizes_garbled" --summary-only
 expect field_offset_negative 1 "kvm_page_fault/format: cannot parse it" -- \
 	--input "$c/field_offset_negative" --summary-only
 expect field_offset_past_page 1 "fault_address at offset 8000.*does not fit" \

@@ -186,6 +186,42 @@ def case_cpu_gap(d):
     shutil.move(cpu_file(d, 1), cpu_file(d, 3))
 
 
+def write_sizes(d):
+    """The "sizes" note a recording made by --record carries."""
+    with open(os.path.join(d, "sizes"), "w") as f:
+        cpu = 0
+        while os.path.exists(cpu_file(d, cpu)):
+            f.write("cpu%d %d\n" % (cpu, os.path.getsize(cpu_file(d, cpu))))
+            cpu += 1
+
+
+def case_sizes_intact(d):
+    write_sizes(d)
+
+
+def case_sizes_cpu_emptied(d):
+    write_sizes(d)
+    open(cpu_file(d, 1), "wb").close()
+
+
+def case_sizes_cpu_cut(d):
+    write_sizes(d)
+    size = os.path.getsize(cpu_file(d, 1))
+    with open(cpu_file(d, 1), "r+b") as f:
+        f.truncate(size - 4096)
+
+
+def case_sizes_cpu_removed(d):
+    write_sizes(d)
+    shutil.rmtree(os.path.dirname(cpu_file(d, 1)))
+
+
+def case_sizes_garbled(d):
+    write_sizes(d)
+    with open(os.path.join(d, "sizes"), "a") as f:
+        f.write("cpu1 lots\n")
+
+
 def case_no_strategy(d):
     os.unlink(os.path.join(d, "strategy"))
 
