@@ -1,6 +1,7 @@
 #!/bin/bash
 # boot.sh --kernel 6.1|6.12|6.18|7|7.N --scenario SCRIPT --out DIR [--append "ARGS"]
 #         [--smp N] [--timeout S] [--destdir DIR] [--mem MB] [--cache DIR]
+#         [--nested]
 #
 # Boot a Debian kernel under QEMU TCG (-cpu max: AMD SVM + NPT, so kvm_amd
 # loads in the guest) with the test initramfs, run SCRIPT in the guest (busybox
@@ -16,6 +17,8 @@
 # --destdir   `make install DESTDIR=...` tree to put in the guest
 #             (default $KVMMMU_VM_DESTDIR, else none)
 # --cache     kernels and initramfs (default $KVMMMU_VM_CACHE or tests/vm/cache)
+# --nested    also put in QEMU and a small guest for it to boot
+#             (mknested.sh; scenarios/qemu-guest.sh uses them)
 # Exit 0 only if the guest ran the scenario, it exited 0 and the results
 # arrived intact; otherwise print why and the last 40 lines of the guest log.
 set -eu
@@ -23,7 +26,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 die() { echo "boot: error: $*" >&2; exit 2; }
 
-kver='' scenario='' out='' append='' smp=2 timeout=300 mem=2048
+kver='' scenario='' out='' append='' smp=2 timeout=300 mem=2048 nested=0
 destdir=${KVMMMU_VM_DESTDIR:-}
 cache=${KVMMMU_VM_CACHE:-$here/cache}
 while [ $# -gt 0 ]; do
@@ -37,6 +40,7 @@ while [ $# -gt 0 ]; do
 	--destdir) destdir=${2?}; shift 2 ;;
 	--mem) mem=${2:?}; shift 2 ;;
 	--cache) cache=${2:?}; shift 2 ;;
+	--nested) nested=1; shift ;;
 	-h|--help) sed -n '2,22p' "$0"; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
@@ -69,6 +73,12 @@ kdir=$cache/$kver
 base=$cache/initramfs/$kver.cpio.gz
 "$here/mkinitramfs.sh" --kernel-dir "$kdir" --out "$base" ${destdir:+--destdir "$destdir"} >/dev/null ||
 	die "mkinitramfs.sh failed"
+extra=
+if [ "$nested" = 1 ]; then
+	extra=$cache/initramfs/$kver-nested.cpio.gz
+	"$here/mknested.sh" --kernel-dir "$kdir" --out "$extra" >/dev/null ||
+		die "mknested.sh failed"
+fi
 # The scenario goes in as a second, tiny archive: the kernel unpacks both.
 work=$(mktemp -d "$out/.boot.XXXXXX")
 monitor=
@@ -80,7 +90,7 @@ trap cleanup EXIT
 mkdir "$work/s"
 install -m 755 "$scenario" "$work/s/scenario.sh"
 (cd "$work/s" && echo scenario.sh | cpio -o -H newc -R 0:0 --quiet | gzip -6) >"$work/scenario.cpio.gz"
-cat "$base" "$work/scenario.cpio.gz" >"$work/initrd.img"
+cat "$base" ${extra:+"$extra"} "$work/scenario.cpio.gz" >"$work/initrd.img"
 
 cmdline="console=ttyS0 quiet panic=-1 ${append}"
 # shellcheck disable=SC2054 # commas belong to qemu options

@@ -1,5 +1,5 @@
 #!/bin/bash
-# run-vm-tests.sh [--kernel 6.1|6.12|6.18|7|7.N]... [--heavy K,K]
+# run-vm-tests.sh [--kernel 6.1|6.12|6.18|7|7.N]... [--heavy K,K] [--qemu K,K]
 #                 [--destdir DIR | --builddir DIR]
 #                 [--smp N] [--timeout S] [--append ARGS] [--out DIR]
 #
@@ -25,6 +25,8 @@
 #   signals, interop, findings, in-guest unit tests; default
 #   $KVMMMU_VM_HEAVY or "6.1,7"); the others run its attribution part
 #   (strategies, exec, --vm PID) with kvmmmu.profiler=light.
+# --qemu K,K: the kernels that also boot QEMU inside the test host
+#   (scenarios/qemu-guest.sh; default $KVMMMU_VM_QEMU or all four).
 # --out DIR: per-kernel output dirs go to DIR/<kernel> (default
 #   $KVMMMU_VM_OUT or <cache>/runs). Other options as for boot.sh.
 set -u
@@ -33,23 +35,27 @@ here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
 kernels=() destdir=${KVMMMU_VM_DESTDIR:-} builddir='' smp=2 timeout=300 append=''
 heavy=${KVMMMU_VM_HEAVY:-6.1,7}
+qemu_kernels=${KVMMMU_VM_QEMU:-6.1,6.12,6.18,7}
 cache=${KVMMMU_VM_CACHE:-$here/cache}
 outroot=${KVMMMU_VM_OUT:-}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernels+=("${2:?}"); shift 2 ;;
 	--heavy) heavy=${2?}; shift 2 ;;
+	--qemu) qemu_kernels=${2?}; shift 2 ;;
 	--destdir) destdir=${2?}; shift 2 ;;
 	--builddir) builddir=${2?}; shift 2 ;;
 	--smp) smp=${2:?}; shift 2 ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--append) append=${2?}; shift 2 ;;
 	--out) outroot=${2:?}; shift 2 ;;
-	-h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,34p' "$0"; exit 0 ;;
 	*) echo "run-vm-tests: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
 [ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12 6.18 7)
+# is_qemu_kernel KERNEL: does it run the QEMU-guest scenario?
+is_qemu_kernel() { case ",$qemu_kernels," in *",$1,"*) return 0 ;; esac; return 1; }
 # is_heavy KERNEL: does it run the whole profiler scenario?
 is_heavy() { case ",$heavy," in *",$1,"*) return 0 ;; esac; return 1; }
 outroot=${outroot:-$cache/runs}
@@ -423,12 +429,54 @@ raw_checks() {
 	replay_checks "$k" "$out"
 }
 
+# qemu_guest_checks KERNEL: QEMU inside the test host boots a small Linux
+# guest; kvmmmu-graph --vm traces it from before its boot and, in a second
+# run, attaching to the booted guest; each window is checked against KVM's
+# debugfs stats, an instance of our own, /proc/PID/maps and pagemap.
+qemu_guest_checks() {
+	local k=$1 out=$outroot/$1-qemu brc w name
+	is_qemu_kernel "$k" || return
+	if [ -z "$destdir" ]; then
+		skip "$k: QEMU guest" "no DESTDIR with kvmmmu-graph (use --builddir or --destdir)"
+		return
+	fi
+	echo "== kernel $k: QEMU in the test host boots a Linux guest, traced with --vm"
+	"$here/boot.sh" --kernel "$k" --smp "$smp" --timeout 1500 --nested \
+		--scenario "$here/scenarios/qemu-guest.sh" --out "$out" \
+		${append:+--append "$append"} --destdir "$destdir" --cache "$cache" \
+		2>"$out.bootlog" >/dev/null
+	brc=$?
+	sed 's/^/   /' "$out.bootlog"
+	grep -a '^scenario: qemu' "$out/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/   /'
+	if [ "$brc" != 0 ]; then
+		fail "$k: QEMU guest scenario" "boot.sh exit $brc; see $out/console.log"
+		return
+	fi
+	for w in ram-boot ram-attach hugetlb-boot hugetlb-attach; do
+		case $w in
+		*-boot) name="traced from before boot" ;;
+		*) name="attached to the booted guest" ;;
+		esac
+		name="$k: QEMU guest (${w%-*} RAM), $name: faults == KVM's stats, instance, maps, pagemap"
+		if [ ! -d "$out/qemu/$w" ]; then
+			fail "$name" "no results for $w"
+			continue
+		fi
+		if python3 "$srcdir/tests/vm/check_qemu_guest.py" "$out/qemu/$w" >"$out/qemu/$w/check.txt" 2>&1; then
+			pass "$name"
+		else
+			fail "$name" "$(grep -v '^ok ' "$out/qemu/$w/check.txt" | head -c 400)"
+		fi
+		sed 's/^/      /' "$out/qemu/$w/check.txt"
+	done
+}
+
 # timing_table: boot and scenario seconds of every boot of this run
 timing_table() {
 	local k d n
 	echo "== times per kernel (s): boot to scenario, scenario, whole boot incl. results"
 	for k in "${kernels[@]}"; do
-		for d in "$outroot/$k" "$outroot/$k-profiler" "$outroot/$k"-kvm*; do
+		for d in "$outroot/$k" "$outroot/$k-profiler" "$outroot/$k"-kvm* "$outroot/$k-qemu"; do
 			[ -f "$d/boot.txt" ] || continue
 			n=${d#"$outroot/$k"}
 			n=${n#-}
@@ -443,6 +491,7 @@ for k in "${kernels[@]}"; do
 	raw_checks "$k"
 	profiler_checks "$k"
 	[ "$k" = 6.1 ] && mmu_mode_checks "$k"
+	qemu_guest_checks "$k"
 done
 timing_table
 
