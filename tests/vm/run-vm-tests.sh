@@ -26,7 +26,9 @@
 #   $KVMMMU_VM_HEAVY or "6.1,7"); the others run its attribution part
 #   (strategies, exec, --vm PID) with kvmmmu.profiler=light.
 # --qemu K,K: the kernels that also boot QEMU inside the test host
-#   (scenarios/qemu-guest.sh; default $KVMMMU_VM_QEMU or all four).
+#   (scenarios/qemu-guest.sh; default $KVMMMU_VM_QEMU or none: under TCG
+#   the nested guest's kernel runs at about 1/15 of real time and has not
+#   reliably reached its init within 10 minutes; see tests/vm/README).
 # --out DIR: per-kernel output dirs go to DIR/<kernel> (default
 #   $KVMMMU_VM_OUT or <cache>/runs). Other options as for boot.sh.
 set -u
@@ -35,7 +37,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
 kernels=() destdir=${KVMMMU_VM_DESTDIR:-} builddir='' smp=2 timeout=300 append=''
 heavy=${KVMMMU_VM_HEAVY:-6.1,7}
-qemu_kernels=${KVMMMU_VM_QEMU:-6.1,6.12,6.18,7}
+qemu_kernels=${KVMMMU_VM_QEMU:-}
 cache=${KVMMMU_VM_CACHE:-$here/cache}
 outroot=${KVMMMU_VM_OUT:-}
 while [ $# -gt 0 ]; do
@@ -435,7 +437,10 @@ raw_checks() {
 # debugfs stats, an instance of our own, /proc/PID/maps and pagemap.
 qemu_guest_checks() {
 	local k=$1 out=$outroot/$1-qemu brc w name
-	is_qemu_kernel "$k" || return
+	if ! is_qemu_kernel "$k"; then
+		skip "$k: QEMU guest" "opt-in (--qemu $k or KVMMMU_VM_QEMU=$k): a Linux guest of QEMU inside the TCG test host boots too slowly for CI"
+		return
+	fi
 	if [ -z "$destdir" ]; then
 		skip "$k: QEMU guest" "no DESTDIR with kvmmmu-graph (use --builddir or --destdir)"
 		return
