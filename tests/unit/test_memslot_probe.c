@@ -631,11 +631,12 @@ TEST(builder_hides_memslot_of_mmio_faults)
 
 TEST(plan_on_this_host_creates_nothing)
 {
-	struct profile *p = profile_parse(two_sites, NULL, 0);
 	struct memslot_plan plan;
+	struct profile *p;
 
 	if (access("/sys/kernel/tracing/events", F_OK))
 		SKIP("no tracefs at /sys/kernel/tracing");
+	p = profile_parse(two_sites, NULL, 0);
 	memslot_probe_plan(p, &plan);
 	if (plan.ok)
 		CHECK(!strncmp(plan.def, "p:kvmmmu_graph/memslot ", 23));

@@ -61,9 +61,13 @@ def diff(huge, same):
              ft.get("count_significant")))
     changed = [g["group"] for g in d["groups"]
                if g["count_significant"] or g["time_significant"]]
-    print("identical runs: %d groups, changed: %s" % (len(d["groups"]), changed))
+    a = d["groups"][0]["a"]["faults"] if d["groups"] else 0
+    b = d["groups"][0]["b"]["faults"] if d["groups"] else 0
+    print("identical workloads (vCPU 0 vs 1 of one run, %s vs %s faults): "
+          "%d groups, changed: %s" % (a, b, len(d["groups"]), changed))
     return bool(ft.get("count_significant")) and \
-        ft["b"]["faults"] < ft["a"]["faults"] and not changed
+        ft["b"]["faults"] < ft["a"]["faults"] and not changed and \
+        a >= 500 and b >= 500
 
 
 def main():
