@@ -182,8 +182,13 @@ static int check_size_line(const char *dir, const char *line, int lineno,
 			 cpu, want);
 		return -ENOENT;
 	}
-	if (fstat(fds[cpu], &sb))
-		return -errno;
+	if (fstat(fds[cpu], &sb)) {
+		int e = errno;
+
+		snprintf(err, errlen, "%s: per_cpu/cpu%d/trace_pipe_raw: %s",
+			 dir, cpu, strerror(e));
+		return -e;
+	}
 	if (sb.st_size != want) {
 		snprintf(err, errlen, "%s: per_cpu/cpu%d/trace_pipe_raw holds "
 			 "%lld bytes, the recording wrote %lld (emptied, cut or "
