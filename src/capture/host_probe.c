@@ -20,6 +20,7 @@
 
 #include "msg.h"
 #include "host_probe.h"
+#include "stale_cleanup.h"
 #include "vendor.h"
 
 static void trim(char *s)
@@ -429,6 +430,7 @@ int host_probe(struct host_caps *caps, const struct profile *prof)
 	if (busy < 0)
 		msg_set(c->top_busy_why, sizeof(c->top_busy_why),
 			"cannot tell: %s", strerror(-busy));
+	c->stale = tracing_find_stale(c->stale_what, sizeof(c->stale_what));
 	return 0;
 }
 

@@ -99,6 +99,10 @@ struct host_caps {
 	/* the top level */
 	bool top_busy;
 	char top_busy_why[HOST_WHY_LEN];
+
+	/* what killed runs left behind (the next trace removes it) */
+	int stale;			/* count, < 0: could not look */
+	char stale_what[HOST_WHY_LEN * 2];
 };
 
 /**

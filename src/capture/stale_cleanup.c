@@ -44,6 +44,7 @@ struct stale_ctx {
 	size_t msglen;
 	int cleaned;
 	int live;	/* live sessions seen */
+	bool dry;	/* only name what would be cleaned */
 };
 
 static void clean_instance(struct stale_ctx *c, const char *name)
@@ -55,6 +56,12 @@ static void clean_instance(struct stale_ctx *c, const char *name)
 		return;
 	if (pid_alive(pid, 0)) {
 		c->live++;
+		return;
+	}
+	if (c->dry) {
+		msg_add(c->msg, c->msglen, "instance %s (pid %d dead)", name,
+			pid);
+		c->cleaned++;
 		return;
 	}
 	inst = tracefs_instance_alloc(NULL, name);
@@ -101,6 +108,12 @@ static int clean_global(struct stale_ctx *c)
 	}
 	if (!pid && !top_level_state_exists())
 		return 0;
+	if (c->dry) {
+		msg_add(c->msg, c->msglen, "top-level tracing settings "
+			"(pid %d dead)", pid);
+		c->cleaned++;
+		return 0;
+	}
 	c->cleaned += top_level_recover(pid, c->msg, c->msglen);
 	return 0;
 }
@@ -151,18 +164,22 @@ static int clean_probes(struct stale_ctx *c)
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (!our_probe(line, name, sizeof(name)))
 			continue;
+		c->cleaned++;
+		if (c->dry) {
+			msg_add(c->msg, c->msglen, "probe event %s", name);
+			continue;
+		}
 		ret = remove_probe(file, name);
 		msg_add(c->msg, c->msglen, "%s probe event %s",
 			ret ? "could not remove" : "removed", name);
-		c->cleaned++;
 	}
 	free(text);
 	return 0;
 }
 
-int tracing_cleanup_stale(char *msg, size_t msglen)
+static int walk_stale(char *msg, size_t msglen, bool dry)
 {
-	struct stale_ctx c = { .msg = msg, .msglen = msglen };
+	struct stale_ctx c = { .msg = msg, .msglen = msglen, .dry = dry };
 	int ret;
 
 	msg_set(msg, msglen, "%s", "");
@@ -182,4 +199,14 @@ int tracing_cleanup_stale(char *msg, size_t msglen)
 	if (!c.cleaned)
 		msg_set(msg, msglen, "nothing to clean");
 	return c.cleaned;
+}
+
+int tracing_cleanup_stale(char *msg, size_t msglen)
+{
+	return walk_stale(msg, msglen, false);
+}
+
+int tracing_find_stale(char *msg, size_t msglen)
+{
+	return walk_stale(msg, msglen, true);
 }

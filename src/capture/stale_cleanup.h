@@ -32,4 +32,14 @@
  */
 int tracing_cleanup_stale(char *msg, size_t msglen);
 
+/**
+ * tracing_find_stale() - name what tracing_cleanup_stale() would undo
+ * @msg:	buffer for the list ("nothing to clean" if none)
+ * @msglen:	size of @msg
+ *
+ * Changes nothing. Return: the number of leftovers (>= 0), or a negative
+ * errno with @msg filled.
+ */
+int tracing_find_stale(char *msg, size_t msglen);
+
 #endif /* KVMMMU_STALE_CLEANUP_H */

@@ -74,6 +74,13 @@ static void print_tracers(FILE *out, const struct host_caps *c)
 	    "" : "the reader needs CLOCK_MONOTONIC timestamps");
 	row(out, "top level free", yes_no(!c->top_busy), "%s", c->top_busy ?
 	    c->top_busy_why : "");
+	if (c->stale < 0)
+		row(out, "leftovers of killed runs", "?", "%s", c->stale_what);
+	else if (c->stale)
+		row(out, "leftovers of killed runs", "yes", "%s (the next trace "
+		    "removes them)", c->stale_what);
+	else
+		row(out, "leftovers of killed runs", "no", "");
 }
 
 /* yes / no / "?" when available_filter_functions could not be read */

@@ -105,6 +105,28 @@ PY
 	expect "truncated_$n" 1 'not a whole number of 4096-byte pages' -- "$G" --input "$tmp/corrupt-$n" --summary-only
 done
 
+# check names what a killed run left (an instance of a dead pid), and
+# leaves it in place: removing it is the next trace's job
+inst=/sys/kernel/tracing/instances
+if [ "$(id -u)" -ne 0 ] || [ ! -d "$inst" ]; then
+	skip check_names_leftovers "needs root and tracefs instances"
+else
+	dead=$(sh -c 'echo $$')
+	while kill -0 "$dead" 2>/dev/null; do dead=$((dead + 100000)); done
+	if mkdir "$inst/kvmmmu-graph-$dead" 2>/dev/null; then
+		"$G" check >"$tmp/check-left.out" 2>&1
+		if grep -Eq "^  leftovers of killed runs +yes instance kvmmmu-graph-$dead \(pid $dead dead\)" "$tmp/check-left.out" &&
+			[ -d "$inst/kvmmmu-graph-$dead" ]; then
+			pass check_names_leftovers
+		else
+			fail check_names_leftovers "$(grep leftovers "$tmp/check-left.out")"
+		fi
+		rmdir "$inst/kvmmmu-graph-$dead"
+	else
+		skip check_names_leftovers "cannot create a tracefs instance here"
+	fi
+fi
+
 # ---- live on this host ----
 if [ "$(id -u)" -ne 0 ] || [ ! -e /dev/kvm ] || [ ! -d /sys/kernel/tracing/events/kvm ]; then
 	skip live_events_only "needs root, /dev/kvm and kvm tracepoints"

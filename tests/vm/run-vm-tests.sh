@@ -214,6 +214,12 @@ profiler_checks() {
 	else
 		fail "$k: SIGINT ends a run with its summary (status 0)" "rc $(cat "$d/INT.rc" 2>/dev/null): $(head -c 200 "$d/INT.err")"
 	fi
+	kpid=$(cat "$d/KILL.pid" 2>/dev/null)
+	if [ -n "$kpid" ] && grep -Eq "^  leftovers of killed runs +yes .*pid $kpid dead" "$d/check-after-kill.txt"; then
+		pass "$k: check names what the SIGKILLed run left behind"
+	else
+		fail "$k: check names what the SIGKILLed run left behind" "$(grep leftovers "$d/check-after-kill.txt" 2>/dev/null)"
+	fi
 	if [ "$(cat "$d/next.rc" 2>/dev/null)" = 0 ] && grep -q "cleaned up after an earlier run" "$d/next.err"; then
 		pass "$k: the run after a SIGKILLed one cleans up and says so"
 	else

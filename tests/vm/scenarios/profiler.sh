@@ -134,7 +134,9 @@ for sig in INT KILL; do
 	wait "$gpid"
 	echo $? >"$R/signals/$sig.rc"
 done
+echo "$gpid" >"$R/signals/KILL.pid"
 tracefs_state >"$R/signals/after-kill.txt"
+"$G" check >"$R/signals/check-after-kill.txt" 2>&1
 "$G" --summary-only -d 1 --vm "$fpid" >"$R/signals/next.out" 2>"$R/signals/next.err"
 echo $? >"$R/signals/next.rc"
 kill "$fpid"
