@@ -95,11 +95,12 @@ void run_load_print_text(const struct run_load *l, FILE *out)
 
 	fprintf(out, "capture: stopped by %s; %llu events, %.1f MiB read in "
 		"%.1f s (%.0f events/s), %llu of them after the stop; "
-		"reader CPU %.2f s",
+		"reader CPU %.2f s (%.2f s while tracing)",
 		l->stop ? l->stop : "end of input",
 		(unsigned long long)l->events, l->bytes / MIB, l->seconds,
 		rate(l->events, l->seconds),
-		(unsigned long long)l->drain_events, l->reader_cpu_s);
+		(unsigned long long)l->drain_events, l->reader_cpu_s,
+		l->tracing_cpu_s);
 	if (l->buffer_bytes)
 		fprintf(out, "; buffer high-water %.2f of %.2f MiB (CPU %u)",
 			hwm / MIB, l->buffer_bytes / MIB, hcpu);
@@ -137,7 +138,8 @@ void run_load_print_json(const struct run_load *l, FILE *out)
 	fprintf(out, "\"capture\":{\"stop\":\"%s\",\"events\":%llu,"
 		"\"drain_events\":%llu,"
 		"\"bytes\":%llu,\"seconds\":%.3f,\"events_per_s\":%.0f,"
-		"\"reader_cpu_s\":%.3f,\"buffer_bytes_per_cpu\":%llu,"
+		"\"reader_cpu_s\":%.3f,\"tracing_cpu_s\":%.3f,"
+		"\"buffer_bytes_per_cpu\":%llu,"
 		"\"high_water_bytes\":%llu,\"lost_events\":%llu,"
 		"\"faults_lost_whole_est\":%llu,\"drain_aborted\":%s,"
 		"\"unread_events\":%llu,\"unread_bytes\":%llu,",
@@ -145,7 +147,7 @@ void run_load_print_json(const struct run_load *l, FILE *out)
 		(unsigned long long)l->events,
 		(unsigned long long)l->drain_events,
 		(unsigned long long)l->bytes, l->seconds, rate(l->events, l->seconds), l->reader_cpu_s,
-		(unsigned long long)l->buffer_bytes,
+		l->tracing_cpu_s, (unsigned long long)l->buffer_bytes,
 		(unsigned long long)high_water(l, &hcpu),
 		(unsigned long long)run_load_lost(l),
 		(unsigned long long)l->orphan_pf,

@@ -37,6 +37,8 @@ struct run_cpu {
  * @seconds:		wall time from tracing on to the end of the drain
  * @reader_cpu_s:	CPU time of the tool (user + system) from tracing on
  *			to the end of the drain (setup not counted)
+ * @tracing_cpu_s:	the part of @reader_cpu_s spent before recording
+ *			stopped: what competed with the traced VM for CPUs
  * @buffer_bytes:	ring buffer size per CPU
  * @nr_cpus:		entries in @cpus
  * @cpus:		per CPU
@@ -53,6 +55,7 @@ struct run_load {
 	uint64_t bytes;
 	double seconds;
 	double reader_cpu_s;
+	double tracing_cpu_s;
 	uint64_t buffer_bytes;
 	unsigned int nr_cpus;
 	const struct run_cpu *cpus;

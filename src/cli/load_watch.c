@@ -93,6 +93,7 @@ void load_watch_stop(struct load_watch *w, const char *why)
 	if (!w)
 		return;
 	w->load.stop = why;
+	w->load.tracing_cpu_s = cpu_seconds() - w->cpu0;
 	for (i = 0; i < w->nr_cpus; i++) {
 		struct run_cpu *c = &w->cpus[i];
 
