@@ -21,6 +21,8 @@
 #include <tracefs/tracefs.h>
 
 #include "page_check.h"
+#include "page_pool.h"
+#include "raw_splice.h"
 #include "stream_files.h"
 #include "trace_stream.h"
 
@@ -32,8 +34,11 @@
 
 struct cpu_reader {
 	struct tracefs_cpu *tcpu;
+	int raw_fd;		/* live: the tcpu's file, for splice */
+	struct raw_splice *splice;	/* live with a spool, NULL if none */
 	struct kbuffer *kbuf;
 	void *page;
+	void *own_page;		/* the page allocated with the reader */
 	void *cur;		/* current event payload, NULL if none */
 	unsigned long long ts;
 	unsigned long long last_ts;	/* of the previous event handed out */
@@ -43,7 +48,8 @@ struct cpu_reader {
 	bool open;
 	bool dry;		/* no data at the last read: wait for rearm */
 	int record_fd;		/* copy of every page read, -1 if none */
-	void **spool;		/* pages read ahead, a ring of spool_cap */
+	void **spool;		/* pages read ahead, a ring of spool_cap;
+				 * buffers from the stream's pool */
 	unsigned int spool_head, spool_len;
 	bool is_file;		/* a recording: no data means end of file */
 };
@@ -54,10 +60,12 @@ struct trace_stream {
 	int data_start;		/* page header: 16 (12 for 32-bit) */
 	int commit_size;	/* of the sub-buffer header's commit word */
 	uint64_t pages;
+	uint64_t spliced;	/* of the pages, moved by splice */
 	uint64_t lost;
 	uint64_t bad_pages;	/* skipped: malformed header or events */
 	uint64_t zero_pages;	/* skipped: all zero bytes */
 	unsigned int spool_cap;	/* pages per CPU read ahead, 0 = none */
+	struct page_pool *pool;	/* the spool's buffers */
 	struct cpu_reader cpus[];
 };
 
@@ -80,7 +88,8 @@ static struct trace_stream *stream_alloc(struct tep_handle *tep, int nr_cpus)
 		st->commit_size = 8;
 	for (i = 0; i < nr_cpus; i++) {
 		st->cpus[i].record_fd = -1;
-		st->cpus[i].page = calloc(1, psize);
+		st->cpus[i].raw_fd = -1;
+		st->cpus[i].page = st->cpus[i].own_page = calloc(1, psize);
 		st->cpus[i].kbuf = tep_kbuffer(tep);
 		if (!st->cpus[i].page || !st->cpus[i].kbuf) {
 			trace_stream_close(st);
@@ -95,7 +104,6 @@ static struct trace_stream *stream_alloc(struct tep_handle *tep, int nr_cpus)
 
 void trace_stream_close(struct trace_stream *st)
 {
-	unsigned int k;
 	int i;
 
 	if (!st)
@@ -103,18 +111,44 @@ void trace_stream_close(struct trace_stream *st)
 	for (i = 0; i < st->nr_cpus; i++) {
 		struct cpu_reader *c = &st->cpus[i];
 
+		raw_splice_free(c->splice);
 		if (c->tcpu)
 			tracefs_cpu_close(c->tcpu);
 		if (c->record_fd >= 0)
 			close(c->record_fd);
 		if (c->kbuf)
 			kbuffer_free(c->kbuf);
-		free(c->page);
-		for (k = 0; c->spool && k < st->spool_cap; k++)
-			free(c->spool[k]);
+		free(c->own_page);	/* the others belong to the pool */
 		free(c->spool);
 	}
+	page_pool_free(st->pool);
 	free(st);
+}
+
+/* Offline CPUs have no buffer: they simply stay closed. */
+static void open_live_cpu(struct trace_stream *st,
+			  struct tracefs_instance *inst,
+			  struct cpu_reader *c, int cpu)
+{
+	char file[64];
+	char *path;
+	int fd;
+
+	snprintf(file, sizeof(file), "per_cpu/cpu%d/trace_pipe_raw", cpu);
+	path = tracefs_instance_get_file(inst, file);
+	if (!path)
+		return;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	tracefs_put_tracing_file(path);
+	if (fd < 0)
+		return;
+	c->tcpu = tracefs_cpu_alloc_fd(fd, st->page_size, true);
+	if (!c->tcpu) {
+		close(fd);
+		return;
+	}
+	c->raw_fd = fd;
+	c->open = true;
 }
 
 struct trace_stream *trace_stream_open_live(struct tracefs_instance *inst,
@@ -126,11 +160,8 @@ struct trace_stream *trace_stream_open_live(struct tracefs_instance *inst,
 
 	if (!st)
 		return NULL;
-	for (i = 0; i < nr_cpus; i++) {
-		st->cpus[i].tcpu = tracefs_cpu_open(inst, i, true);
-		/* offline CPUs have no buffer: they simply stay closed */
-		st->cpus[i].open = st->cpus[i].tcpu != NULL;
-	}
+	for (i = 0; i < nr_cpus; i++)
+		open_live_cpu(st, inst, &st->cpus[i], i);
 	return st;
 }
 
@@ -355,6 +386,11 @@ uint64_t trace_stream_pages(const struct trace_stream *st)
 	return st->pages;
 }
 
+uint64_t trace_stream_spliced_pages(const struct trace_stream *st)
+{
+	return st->spliced;
+}
+
 uint64_t trace_stream_lost(const struct trace_stream *st)
 {
 	return st->lost;
@@ -391,29 +427,113 @@ int trace_stream_set_spool(struct trace_stream *st, unsigned int pages)
 
 	if (st->spool_cap || !pages)
 		return st->spool_cap == pages ? 0 : -EBUSY;
+	st->pool = page_pool_new((size_t)st->page_size);
+	if (!st->pool)
+		return -ENOMEM;
 	for (i = 0; i < st->nr_cpus; i++) {
 		st->cpus[i].spool = calloc(pages, sizeof(void *));
 		if (!st->cpus[i].spool)
 			return -ENOMEM;
+		/* no splice (no pipe): read() a page at a time */
+		st->cpus[i].splice = raw_splice_new(st->cpus[i].raw_fd,
+						    (size_t)st->page_size);
 	}
 	st->spool_cap = pages;
 	return 0;
 }
 
-/* Read ahead on @c until the kernel has no more or the spool is full. */
-static int slurp_cpu(struct trace_stream *st, struct cpu_reader *c)
+/* The spool slot @k places after the newest, given a buffer. */
+static void *spool_slot(struct trace_stream *st, struct cpu_reader *c,
+			unsigned int k)
 {
-	unsigned int slot;
+	unsigned int slot = (c->spool_head + c->spool_len + k) % st->spool_cap;
+
+	if (!c->spool[slot])
+		c->spool[slot] = page_pool_get(st->pool);
+	return c->spool[slot];
+}
+
+/* @n pages just put after the newest: count and record them. */
+static int spool_commit(struct trace_stream *st, struct cpu_reader *c,
+			unsigned int n)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++) {
+		st->pages++;
+		c->pages++;
+		if (c->record_fd >= 0 &&
+		    write(c->record_fd, spool_slot(st, c, k), st->page_size) !=
+		    st->page_size)
+			return -EIO;
+	}
+	c->spool_len += n;
+	return 0;
+}
+
+/*
+ * Splice every full page of @c into the spool, a pipe's worth per call.
+ * Return: pages moved, or -errno. A file that cannot be spliced turns
+ * splicing off for @c (read() then takes every page).
+ */
+static int splice_ahead(struct trace_stream *st, struct cpu_reader *c)
+{
+	void *pages[64];
+	unsigned int want, k, batch = raw_splice_batch(c->splice);
 	int n = 0, r;
 
-	while (c->open && !c->is_file && c->spool_len < st->spool_cap) {
-		slot = (c->spool_head + c->spool_len) % st->spool_cap;
-		if (!c->spool[slot] && !(c->spool[slot] = malloc(st->page_size)))
-			return -ENOMEM;
-		r = read_page(st, c, c->spool[slot]);
+	if (batch > 64)
+		batch = 64;
+	while (c->spool_len < st->spool_cap) {
+		want = st->spool_cap - c->spool_len;
+		if (want > batch)
+			want = batch;
+		for (k = 0; k < want; k++)
+			if (!(pages[k] = spool_slot(st, c, k)))
+				return -ENOMEM;
+		r = raw_splice_pages(c->splice, pages, want);
+		if (r == -EOPNOTSUPP) {
+			raw_splice_free(c->splice);
+			c->splice = NULL;
+			return n;
+		}
 		if (r <= 0)
 			return r < 0 ? r : n;
-		c->spool_len++;
+		n += r;
+		st->spliced += (uint64_t)r;
+		if (spool_commit(st, c, (unsigned int)r))
+			return -EIO;
+		if ((unsigned int)r < want)
+			break;	/* no more full pages now */
+	}
+	return n;
+}
+
+/*
+ * Read ahead on @c until the kernel has no more or the spool is full:
+ * whole pages by splice, then what is left (the page being written)
+ * by read().
+ */
+static int slurp_cpu(struct trace_stream *st, struct cpu_reader *c)
+{
+	void *buf;
+	int n = 0, r;
+
+	if (!c->open || c->is_file)
+		return 0;
+	if (c->splice && (n = splice_ahead(st, c)) < 0)
+		return n;
+	while (c->spool_len < st->spool_cap) {
+		buf = spool_slot(st, c, 0);
+		if (!buf)
+			return -ENOMEM;
+		r = tracefs_cpu_read(c->tcpu, buf, true);
+		if (r < 0 && errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (r <= 0)
+			break;
+		if (spool_commit(st, c, 1))
+			return -EIO;
 		n++;
 	}
 	return n;

@@ -83,6 +83,8 @@ int trace_stream_record_to(struct trace_stream *st, const char *dir);
 
 /* Pages read and bytes read so far (for statistics). */
 uint64_t trace_stream_pages(const struct trace_stream *st);
+/* Of the pages read, those moved by splice (whole pages, in batches). */
+uint64_t trace_stream_spliced_pages(const struct trace_stream *st);
 /* Events the kernel reported as lost (sum over missed-events marks). */
 uint64_t trace_stream_lost(const struct trace_stream *st);
 /*
