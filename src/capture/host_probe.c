@@ -21,6 +21,7 @@
 #include "msg.h"
 #include "host_probe.h"
 #include "stale_cleanup.h"
+#include "trace_clock.h"
 #include "vendor.h"
 
 static void trim(char *s)
@@ -136,7 +137,7 @@ static void probe_tracers(struct host_caps *c)
 		msg_set(c->ftrace_filter_why, sizeof(c->ftrace_filter_why),
 			"top level: %s", why);
 	c->event_pid = tracefs_file_exists(NULL, "set_event_pid");
-	c->clock_mono = tracing_clock_available(NULL, "mono");
+	c->clock = trace_clock_pick(NULL, c->clock_why, sizeof(c->clock_why));
 }
 
 static void probe_instance_files(struct host_caps *c,
@@ -442,8 +443,8 @@ static bool usable_common(const struct host_caps *c, char *why, size_t len)
 		msg_set(why, len, "tracefs is not mounted");
 	else if (!c->root)
 		msg_set(why, len, "needs root");
-	else if (!c->clock_mono)
-		msg_set(why, len, "trace clock mono is not available");
+	else if (!c->clock)
+		msg_set(why, len, "%s", c->clock_why);
 	else
 		return true;
 	return false;

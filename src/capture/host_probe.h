@@ -56,7 +56,8 @@ struct host_caps {
 	bool ftrace_pid_instance;	/* set_ftrace_pid readable there */
 	char ftrace_pid_why[HOST_WHY_LEN];
 	bool event_pid;			/* set_event_pid exists */
-	bool clock_mono;
+	const char *clock;		/* trace clock a run would set, NULL: none */
+	char clock_why[HOST_WHY_LEN];
 
 	/* functions (available_filter_functions) */
 	bool filter_functions;		/* readable */

@@ -27,11 +27,26 @@ static const struct stat_key keys[] = {
 	{ "read events:", offsetof(struct ring_stats, read) },
 };
 
+/* "now ts: SECONDS.MICROSECONDS" (a clock counting ns) -> ns */
+static void parse_now(const char *val, struct ring_stats *out)
+{
+	unsigned long long sec, usec;
+	char dot;
+
+	if (sscanf(val, " %llu%c%6llu", &sec, &dot, &usec) == 3 &&
+	    dot == '.' && sec < UINT64_MAX / 1000000000ull)
+		out->now_ns = sec * 1000000000ull + usec * 1000ull;
+}
+
 /* One "name: value" line; true when it had the entries count. */
 static bool parse_line(const char *line, struct ring_stats *out)
 {
 	size_t i, n;
 
+	if (!strncmp(line, "now ts:", 7)) {
+		parse_now(line + 7, out);
+		return false;
+	}
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		n = strlen(keys[i].name);
 		if (strncmp(line, keys[i].name, n))

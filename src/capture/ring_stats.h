@@ -18,6 +18,8 @@ struct tracefs_instance;
  * @bytes:	bytes in the buffer, not read yet
  * @dropped:	events refused because the buffer was full (overwrite off)
  * @read:	events read
+ * @now_ns:	the trace clock's time when the file was read ("now ts:",
+ *		seconds.microseconds), 0 if the kernel gives none
  */
 struct ring_stats {
 	uint64_t entries;
@@ -26,6 +28,7 @@ struct ring_stats {
 	uint64_t bytes;
 	uint64_t dropped;
 	uint64_t read;
+	uint64_t now_ns;
 };
 
 /**

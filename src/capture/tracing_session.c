@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <tracefs.h>
@@ -29,10 +30,12 @@
 #include "instance_in_use.h"
 #include "msg.h"
 #include "profile.h"
+#include "ring_stats.h"
 #include "stale_cleanup.h"
 #include "top_level_state.h"
 #include "tracefs_files.h"
 #include "tracefs_values.h"
+#include "trace_clock.h"
 #include "tracing_session.h"
 
 #define MAX_MISSING	128
@@ -43,6 +46,7 @@ struct tracing_session {
 	struct saved_state *saved;	/* global: what to restore */
 	bool locked;			/* we own the lock file */
 	bool state_written;		/* we wrote the state file */
+	const char *clock;		/* trace_clock we set */
 	char *missing[MAX_MISSING];
 	unsigned int nr_missing;
 };
@@ -128,14 +132,20 @@ static bool uses_tracer(enum capture_strategy s)
 	return s == STRATEGY_GLOBAL || s == STRATEGY_INSTANCE;
 }
 
-static int set_clock(struct tracefs_instance *inst, char *err, size_t errlen)
+static int set_clock(struct tracing_session *s, char *err, size_t errlen)
 {
+	char why[256];
 	int ret;
 
-	ret = tracing_write_file(inst, "trace_clock", "mono");
+	s->clock = trace_clock_pick(s->inst, why, sizeof(why));
+	if (!s->clock) {
+		msg_set(err, errlen, "%s", why);
+		return -EOPNOTSUPP;
+	}
+	ret = tracing_write_file(s->inst, "trace_clock", s->clock);
 	if (ret)
-		msg_set(err, errlen, "cannot set trace_clock to mono: %s",
-			strerror(-ret));
+		msg_set(err, errlen, "cannot set trace_clock to %s: %s",
+			s->clock, strerror(-ret));
 	return ret;
 }
 
@@ -474,7 +484,7 @@ static int configure(struct tracing_session *s, const struct session_config *cfg
 			strerror(-ret));
 		return ret;
 	}
-	ret = set_clock(s->inst, err, errlen);
+	ret = set_clock(s, err, errlen);
 	if (!ret && s->inst)
 		ret = set_instance_buffer(s->inst, cfg->buffer_kb, err, errlen);
 	else if (!ret)
@@ -492,17 +502,17 @@ static int configure(struct tracing_session *s, const struct session_config *cfg
 
 /* ---- global ---- */
 
-static int check_mono(struct tracefs_instance *inst, char *err, size_t errlen)
+static int check_clock(struct tracefs_instance *inst, char *err,
+		       size_t errlen)
 {
-	char *clocks = NULL;
+	char *clocks = NULL, why[256];
 
-	if (tracing_clock_available(inst, "mono"))
+	if (trace_clock_pick(inst, why, sizeof(why)))
 		return 0;
 	tracing_read_file(inst, "trace_clock", &clocks);
 	if (clocks)
 		trim_end(clocks);
-	msg_set(err, errlen, "trace clock 'mono' is not available (trace_clock: "
-		"%s); the reader needs CLOCK_MONOTONIC timestamps",
+	msg_set(err, errlen, "%s (trace_clock: %s)", why,
 		clocks ? clocks : "unreadable");
 	free(clocks);
 	return -EOPNOTSUPP;
@@ -528,7 +538,7 @@ static int check_global_caps(char *err, size_t errlen)
 			"which this kernel lacks; try --strategy instance");
 		return -EOPNOTSUPP;
 	}
-	return check_mono(NULL, err, errlen);
+	return check_clock(NULL, err, errlen);
 }
 
 static int check_global_free(const struct session_config *cfg,
@@ -666,7 +676,7 @@ static int start_instance(struct tracing_session *s,
 {
 	int ret;
 
-	ret = check_mono(NULL, err, errlen);
+	ret = check_clock(NULL, err, errlen);
 	if (!ret)
 		ret = create_instance(s, err, errlen);
 	if (!ret && s->strategy == STRATEGY_INSTANCE)
@@ -742,6 +752,29 @@ int tracing_session_enable(struct tracing_session *s)
 int tracing_session_disable(struct tracing_session *s)
 {
 	return tracing_write_file(s->inst, "tracing_on", "0");
+}
+
+const char *tracing_session_clock(const struct tracing_session *s)
+{
+	return s->clock;
+}
+
+uint64_t tracing_session_now_ns(struct tracing_session *s)
+{
+	struct ring_stats st;
+	struct timespec ts;
+	long cpu, nr = sysconf(_SC_NPROCESSORS_CONF);
+
+	if (s->clock && !strcmp(s->clock, "mono")) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		return (uint64_t)ts.tv_sec * 1000000000ull +
+		       (uint64_t)ts.tv_nsec;
+	}
+	/* any online CPU's stats: "now ts" is the clock, not the CPU's */
+	for (cpu = 0; cpu < nr; cpu++)
+		if (!ring_stats_read(s->inst, (int)cpu, &st) && st.now_ns)
+			return st.now_ns;
+	return 0;
 }
 
 struct tracefs_instance *tracing_session_instance(struct tracing_session *s)

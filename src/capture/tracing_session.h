@@ -103,6 +103,20 @@ int tracing_session_enable(struct tracing_session *s);
  */
 int tracing_session_disable(struct tracing_session *s);
 
+/* The trace clock the session set ("mono" or "global"). */
+const char *tracing_session_clock(const struct tracing_session *s);
+
+/**
+ * tracing_session_now_ns() - the session's trace clock, now
+ *
+ * For "mono" this is CLOCK_MONOTONIC; for another clock the kernel's own
+ * reading ("now ts" of per_cpu/cpuN/stats). Events not read yet are
+ * newer than a time taken before the buffers were read, less the time
+ * an event may take to commit.
+ * Return: ns in the trace clock, 0 when it cannot be read.
+ */
+uint64_t tracing_session_now_ns(struct tracing_session *s);
+
 /**
  * tracing_session_instance() - the instance to read the buffers from
  * @s:	session

@@ -70,8 +70,8 @@ static void print_tracers(FILE *out, const struct host_caps *c)
 	row(out, "set_event_pid", yes_no(c->event_pid), "");
 	row(out, "available_filter_functions readable",
 	    yes_no(c->filter_functions), "%s", c->filter_functions_why);
-	row(out, "trace clock mono", yes_no(c->clock_mono), "%s", c->clock_mono ?
-	    "" : "the reader needs CLOCK_MONOTONIC timestamps");
+	row(out, "trace clock", c->clock ? "yes" : "no", "%s%s%s",
+	    c->clock ? c->clock : "", c->clock ? ": " : "", c->clock_why);
 	row(out, "top level free", yes_no(!c->top_busy), "%s", c->top_busy ?
 	    c->top_busy_why : "");
 	if (c->stale < 0)

@@ -202,11 +202,26 @@ static bool decode_due(struct run *run, uint64_t last_decode)
 		now_mono_ns() - last_decode >= LIVE_DECODE_NS);
 }
 
+/*
+ * Decode up to here: the trace clock read before the buffers are, less
+ * the time an event may take to commit. Unknown (0): a full spool is
+ * decoded whole rather than left to overflow the ring buffers.
+ */
+static uint64_t decode_horizon(struct run *run)
+{
+	uint64_t now = tracing_session_now_ns(run->session);
+
+	if (now > HORIZON_SLACK_NS)
+		return now - HORIZON_SLACK_NS;
+	return capture_spool_half_full(run->capture) ? UINT64_MAX : 0;
+}
+
 static enum stop_reason trace_loop(struct run *run)
 {
 	struct loop_state ls = { .run = run };
-	uint64_t pages = 0, next_side = 0, last_decode = now_mono_ns();
+	uint64_t pages = 0, next_side = 0, last_decode = now_mono_ns(), horizon;
 	int64_t n;
+	bool due;
 
 	if (run->p->duration_s > 0)
 		ls.end = now_mono_ns() + (uint64_t)(run->p->duration_s * 1e9);
@@ -216,10 +231,11 @@ static enum stop_reason trace_loop(struct run *run)
 			load_watch_sample(run->watch);
 			next_side = now_mono_ns() + SIDE_READ_NS;
 		}
+		due = decode_due(run, last_decode);
+		horizon = due ? decode_horizon(run) : 0;
 		n = capture_read_ahead(run->capture);
-		if (n >= 0 && decode_due(run, last_decode)) {
-			n = capture_pump_until(run->capture,
-					       now_mono_ns() - HORIZON_SLACK_NS,
+		if (n >= 0 && due) {
+			n = capture_pump_until(run->capture, horizon,
 					       loop_should_stop, &ls);
 			last_decode = now_mono_ns();
 		}

@@ -23,6 +23,7 @@
 #include "check_report.h"
 #include "host_probe.h"
 #include "profile.h"
+#include "trace_clock.h"
 #include "tracing_session.h"
 
 static struct profile *prof;
@@ -264,6 +265,17 @@ TEST(start_refuses_auto)
 	CHECK(s == NULL);
 }
 
+/* "[clock]" as trace_clock shows the clock a session picks on this host */
+static const char *picked_clock(void)
+{
+	static char text[32];
+	char why[256];
+	const char *clock = trace_clock_pick(NULL, why, sizeof(why));
+
+	snprintf(text, sizeof(text), "[%s]", clock ? clock : "?");
+	return text;
+}
+
 static void check_session_instance(struct tracing_session *s, int tid)
 {
 	struct tracefs_instance *inst = tracing_session_instance(s);
@@ -274,7 +286,9 @@ static void check_session_instance(struct tracing_session *s, int tid)
 	CHECK(tracefs_instance_exists(name));
 	CHECK_STR(tracefs_instance_get_name(inst), name);
 	t = file_text(inst, "trace_clock");
-	CHECK(contains(t, "[mono]"));
+	CHECK(contains(t, picked_clock()));
+	snprintf(name, sizeof(name), "[%s]", tracing_session_clock(s));
+	CHECK_STR(name, picked_clock());
 	free(t);
 	t = file_text(inst, "set_event_pid");
 	snprintf(pid, sizeof(pid), "%d", tid);
@@ -555,7 +569,7 @@ TEST(global_refused_when_top_level_busy)
 TEST(pick_strategy_logic)
 {
 	struct host_caps c = {
-		.tracefs = true, .root = true, .clock_mono = true,
+		.tracefs = true, .root = true, .clock = "mono",
 		.fgraph_top = true, .graph_function_top = true,
 		.fgraph_instance = true, .ftrace_filter_instance = true,
 		.ftrace_pid_instance = true, .filter_functions = true,
@@ -582,9 +596,10 @@ TEST(pick_strategy_logic)
 	CHECK_EQ(host_pick_strategy(&c, why, sizeof(why)), STRATEGY_AUTO);
 	CHECK(contains(why, "kvm_page_fault"));
 	c.ev_page_fault = true;
-	c.clock_mono = false;
+	c.clock = NULL;
+	snprintf(c.clock_why, sizeof(c.clock_why), "no usable trace clock");
 	CHECK_EQ(host_pick_strategy(&c, why, sizeof(why)), STRATEGY_AUTO);
-	CHECK(contains(why, "mono"));
+	CHECK(contains(why, "trace clock"));
 }
 
 TEST(pick_events_only_here)
@@ -672,7 +687,7 @@ static void check_global_setup(int tid)
 	snprintf(pid, sizeof(pid), "%d", tid);
 	CHECK(file_has(NULL, "current_tracer", "function_graph"));
 	CHECK(file_has(NULL, "set_graph_function", "kvm_mmu_page_fault"));
-	CHECK(file_has(NULL, "trace_clock", "[mono]"));
+	CHECK(file_has(NULL, "trace_clock", picked_clock()));
 	CHECK(file_has(NULL, "set_ftrace_pid", pid));
 	CHECK(file_has(NULL, "set_event_pid", pid));
 	CHECK(file_has(NULL, "options/function-fork", "1"));
@@ -810,7 +825,7 @@ TEST(instance_session_leaves_no_trace)
 	CHECK(file_has(inst, "current_tracer", "function_graph"));
 	CHECK(file_has(inst, "set_ftrace_filter", "kvm_mmu_page_fault"));
 	CHECK(file_has(inst, "set_ftrace_pid", pid));
-	CHECK(file_has(inst, "trace_clock", "[mono]"));
+	CHECK(file_has(inst, "trace_clock", picked_clock()));
 	CHECK_EQ(tracing_session_enable(s), 0);
 	CHECK_EQ(tracing_session_disable(s), 0);
 	CHECK_SAME(&before, SAME_EFFECTIVE);
