@@ -6,11 +6,9 @@
  * function under function_graph. "mono" (CLOCK_MONOTONIC) is cheap when
  * the kernel's clocksource is the TSC or a paravirtual clock, but reads
  * the HPET or ACPI PM timer, a device register, where the TSC is unusable
- * (nested and emulated hosts): there it slowed a traced guest by half
- * (6.1 under QEMU TCG: 13.1 s against 6.9 s for trace-cmd record with
- * the same events). "global" orders events across CPUs like "mono" and
- * reads the TSC; it is what x86 kernels pick themselves when the TSC is
- * not stable.
+ * (nested and emulated hosts), a slow device access for every event.
+ * "global" orders events across CPUs like "mono" and reads the TSC; it
+ * is what x86 kernels pick themselves when the TSC is not stable.
  */
 #ifndef KVMMMU_TRACE_CLOCK_H
 #define KVMMMU_TRACE_CLOCK_H
