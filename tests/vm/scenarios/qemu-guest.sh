@@ -25,11 +25,6 @@
 G=$(command -v kvmmmu-graph || true)
 QEMU=/usr/bin/qemu-system-x86_64
 MB=${KVMMMU_NESTED_MB:-32}
-# The guest's own clock: without these it falls back to the HPET that
-# QEMU emulates in this test host, and every clock read of the guest is
-# an exit to QEMU (under TCG its boot then stalled for minutes); the TSC
-# of a TCG test host is one clock for all its CPUs.
-L2_CLOCK="clocksource=tsc tsc=reliable"
 [ -n "$G" ] || { log "FAIL: kvmmmu-graph not installed in the guest"; exit 1; }
 [ -x "$QEMU" ] && [ -f /nested/vmlinuz ] ||
 	{ log "FAIL: no QEMU in the test host (boot.sh --nested)"; exit 1; }
@@ -180,7 +175,7 @@ qemu_case() {
 		-chardev "pipe,id=ser,path=$q/ser" -serial chardev:ser \
 		-chardev "pipe,id=mon,path=$q/mon" -mon chardev=mon,mode=readline \
 		-kernel /nested/vmlinuz -initrd /nested/initrd.img \
-		-append "console=ttyS0 quiet panic=-1 nested.mb=$MB $L2_CLOCK" -S "$@"
+		-append "console=ttyS0 quiet panic=-1 nested.mb=$MB" -S "$@"
 	echo "$QEMU $*" >"$q/qemu.txt"
 	t0=$(uptime_s)
 	writes=0
