@@ -63,7 +63,7 @@ def diff(huge, same):
                if g["count_significant"] or g["time_significant"]]
     a = d["groups"][0]["a"]["faults"] if d["groups"] else 0
     b = d["groups"][0]["b"]["faults"] if d["groups"] else 0
-    print("identical workloads (vCPU 0 vs 1 of one run, %s vs %s faults): "
+    print("identical workloads (alternating halves of one run, %s vs %s faults): "
           "%d groups, changed: %s" % (a, b, len(d["groups"]), changed))
     return bool(ft.get("count_significant")) and \
         ft["b"]["faults"] < ft["a"]["faults"] and not changed and \

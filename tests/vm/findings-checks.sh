@@ -5,8 +5,8 @@
 #     share equals the sum of the faults' times with that cause;
 #   - the one-page dirty-log loop is reported as a stuck vCPU;
 #   - diff: a hugepage-backed run has significantly fewer first-touch
-#     faults than a 4 KiB one; two identical workloads (the two vCPUs of one
-#     run) differ in nothing.
+#     faults than a 4 KiB one; two identical workloads (alternating halves of
+#     one run's faults) differ in nothing.
 findings_checks() {
 	local k=$1 out=$2/findings c want
 	if [ ! -d "$out" ]; then
@@ -34,9 +34,9 @@ findings_checks() {
 	fi
 	if python3 "$here/check_findings.py" --diff "$out/diff-huge.json" "$out/diff-same.json" \
 		>"$out/diff.txt" 2>&1; then
-		pass "$k: diff: hugepages give significantly fewer first-touch faults; identical workloads (two vCPUs of one run) differ in nothing"
+		pass "$k: diff: hugepages give significantly fewer first-touch faults; identical workloads (alternating halves of one run) differ in nothing"
 	else
-		fail "$k: diff: hugepages give significantly fewer first-touch faults; identical workloads (two vCPUs of one run) differ in nothing" \
+		fail "$k: diff: hugepages give significantly fewer first-touch faults; identical workloads (alternating halves of one run) differ in nothing" \
 			"$(tr '\n' ' ' <"$out/diff.txt" | head -c 400)"
 	fi
 	sed 's/^/      /' "$out/diff.txt"
