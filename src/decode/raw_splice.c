@@ -11,8 +11,6 @@
 
 #include "raw_splice.h"
 
-#define SPLICE_MAX_PAGES	64	/* pipe size asked for, in pages */
-
 struct raw_splice {
 	int raw_fd;
 	int pipe_r, pipe_w;
@@ -28,7 +26,7 @@ struct raw_splice *raw_splice_new(int raw_fd, size_t page_size)
 	if (raw_fd < 0 || !page_size || pipe2(fds, O_CLOEXEC | O_NONBLOCK))
 		return NULL;
 	/* a smaller pipe than asked for (pipe-max-size) still works */
-	fcntl(fds[1], F_SETPIPE_SZ, (int)(SPLICE_MAX_PAGES * page_size));
+	fcntl(fds[1], F_SETPIPE_SZ, (int)(RAW_SPLICE_MAX_PAGES * page_size));
 	size = fcntl(fds[1], F_GETPIPE_SZ);
 	s = calloc(1, sizeof(*s));
 	if (!s || size < (int)page_size) {
@@ -42,8 +40,8 @@ struct raw_splice *raw_splice_new(int raw_fd, size_t page_size)
 	s->pipe_w = fds[1];
 	s->page_size = page_size;
 	s->batch = (unsigned int)(size / page_size);
-	if (s->batch > SPLICE_MAX_PAGES)
-		s->batch = SPLICE_MAX_PAGES;
+	if (s->batch > RAW_SPLICE_MAX_PAGES)
+		s->batch = RAW_SPLICE_MAX_PAGES;
 	return s;
 }
 
@@ -55,7 +53,7 @@ unsigned int raw_splice_batch(const struct raw_splice *s)
 /* Copy @len bytes waiting in the pipe into the pages, in order. */
 static int drain_pipe(struct raw_splice *s, void **pages, size_t len)
 {
-	struct iovec iov[SPLICE_MAX_PAGES];
+	struct iovec iov[RAW_SPLICE_MAX_PAGES];
 	unsigned int i, n = (unsigned int)(len / s->page_size), first = 0;
 	ssize_t got;
 

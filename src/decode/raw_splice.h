@@ -17,6 +17,9 @@
 
 struct raw_splice;
 
+/* Pages one call moves at most (the pipe's size is asked for this). */
+#define RAW_SPLICE_MAX_PAGES	64
+
 /**
  * raw_splice_new() - a pipe to splice pages of @raw_fd through
  * @raw_fd:	an open per_cpu/cpuN/trace_pipe_raw (non-blocking), not owned
@@ -24,7 +27,7 @@ struct raw_splice;
  * Return: the splicer, or NULL (no pipe: fall back to read()).
  */
 struct raw_splice *raw_splice_new(int raw_fd, size_t page_size);
-/* Pages one raw_splice_pages() call can move at most. */
+/* Pages one raw_splice_pages() call can move here (<= RAW_SPLICE_MAX_PAGES). */
 unsigned int raw_splice_batch(const struct raw_splice *s);
 /**
  * raw_splice_pages() - move up to @nr full pages into @pages

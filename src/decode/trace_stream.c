@@ -237,6 +237,18 @@ static int64_t page_missed(const struct trace_stream *st,
  * One page from the kernel (or the recording) into @buf, copied to the
  * recording if there is one. Return: bytes, 0 (no data now) or -errno.
  */
+/* A page just read: count it and copy it to the recording, if any. */
+static int note_page(struct trace_stream *st, struct cpu_reader *c,
+		     const void *buf)
+{
+	st->pages++;
+	c->pages++;
+	if (c->record_fd >= 0 &&
+	    write(c->record_fd, buf, st->page_size) != st->page_size)
+		return -EIO;
+	return 0;
+}
+
 static int read_page(struct trace_stream *st, struct cpu_reader *c, void *buf)
 {
 	int r = tracefs_cpu_read(c->tcpu, buf, true);
@@ -245,12 +257,7 @@ static int read_page(struct trace_stream *st, struct cpu_reader *c, void *buf)
 		return -errno;
 	if (r <= 0)
 		return 0;
-	st->pages++;
-	c->pages++;
-	if (c->record_fd >= 0 &&
-	    write(c->record_fd, buf, st->page_size) != st->page_size)
-		return -EIO;
-	return r;
+	return note_page(st, c, buf) ? -EIO : r;
 }
 
 /* The oldest page read ahead becomes the current page (buffers swap). */
@@ -459,14 +466,9 @@ static int spool_commit(struct trace_stream *st, struct cpu_reader *c,
 {
 	unsigned int k;
 
-	for (k = 0; k < n; k++) {
-		st->pages++;
-		c->pages++;
-		if (c->record_fd >= 0 &&
-		    write(c->record_fd, spool_slot(st, c, k), st->page_size) !=
-		    st->page_size)
+	for (k = 0; k < n; k++)
+		if (note_page(st, c, spool_slot(st, c, k)))
 			return -EIO;
-	}
 	c->spool_len += n;
 	return 0;
 }
@@ -478,12 +480,10 @@ static int spool_commit(struct trace_stream *st, struct cpu_reader *c,
  */
 static int splice_ahead(struct trace_stream *st, struct cpu_reader *c)
 {
-	void *pages[64];
+	void *pages[RAW_SPLICE_MAX_PAGES];
 	unsigned int want, k, batch = raw_splice_batch(c->splice);
 	int n = 0, r;
 
-	if (batch > 64)
-		batch = 64;
 	while (c->spool_len < st->spool_cap) {
 		want = st->spool_cap - c->spool_len;
 		if (want > batch)
@@ -527,13 +527,12 @@ static int slurp_cpu(struct trace_stream *st, struct cpu_reader *c)
 		buf = spool_slot(st, c, 0);
 		if (!buf)
 			return -ENOMEM;
-		r = tracefs_cpu_read(c->tcpu, buf, true);
-		if (r < 0 && errno != EAGAIN && errno != EINTR)
-			return -errno;
-		if (r <= 0)
+		r = read_page(st, c, buf);
+		if (r < 0)
+			return r;
+		if (!r)
 			break;
-		if (spool_commit(st, c, 1))
-			return -EIO;
+		c->spool_len++;
 		n++;
 	}
 	return n;

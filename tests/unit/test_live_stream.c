@@ -71,19 +71,29 @@ static long drain_markers(struct trace_stream *st, long *bad_order)
 	return n;
 }
 
-TEST(markers_all_back_in_order)
+/* A live stream of our instance with @spool pages per CPU, markers written. */
+static struct trace_stream *open_with_markers(unsigned int spool)
 {
 	struct trace_stream *st;
-	long bad_order = 0, got;
-	int slurped;
 
 	st = trace_stream_open_live(inst, tep,
 				    (int)sysconf(_SC_NPROCESSORS_CONF));
 	CHECK(st != NULL);
 	if (!st)
-		return;
-	CHECK_EQ(trace_stream_set_spool(st, 256), 0);
+		return NULL;
+	CHECK_EQ(trace_stream_set_spool(st, spool), 0);
 	CHECK_EQ(write_markers(MARKERS), MARKERS);
+	return st;
+}
+
+TEST(markers_all_back_in_order)
+{
+	struct trace_stream *st = open_with_markers(256);
+	long bad_order = 0, got;
+	int slurped;
+
+	if (!st)
+		return;
 	slurped = trace_stream_slurp(st);
 	CHECK(slurped > 2);
 	/* the full pages came by splice, the last one by read() */
@@ -99,17 +109,12 @@ TEST(markers_all_back_in_order)
 /* A spool smaller than the data: slurp stops at it, the rest follows. */
 TEST(small_spool_loses_nothing)
 {
-	struct trace_stream *st;
+	struct trace_stream *st = open_with_markers(4);
 	long bad_order = 0, got = 0;
 	int r;
 
-	st = trace_stream_open_live(inst, tep,
-				    (int)sysconf(_SC_NPROCESSORS_CONF));
-	CHECK(st != NULL);
 	if (!st)
 		return;
-	CHECK_EQ(trace_stream_set_spool(st, 4), 0);
-	CHECK_EQ(write_markers(MARKERS), MARKERS);
 	r = trace_stream_slurp(st);
 	CHECK(r > 0 && r <= 4 * (int)sysconf(_SC_NPROCESSORS_CONF));
 	got = drain_markers(st, &bad_order);
