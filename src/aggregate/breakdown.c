@@ -86,21 +86,12 @@ void breakdown_free(struct breakdown *b)
 	free(b);
 }
 
+/* @g is zero-filled (its histograms are empty); @nr_slots come zeroed too. */
 static int init_group(struct bd_group *g, unsigned int nr_slots)
 {
-	unsigned int i;
-
 	g->root = NO_ROOT;
-	histogram_init(&g->lat);
-	histogram_init(&g->tree);
-	g->slots = malloc(nr_slots * sizeof(*g->slots));
-	if (!g->slots)
-		return -ENOMEM;
-	for (i = 0; i < nr_slots; i++) {
-		g->slots[i].ns = 0;
-		histogram_init(&g->slots[i].hist);
-	}
-	return 0;
+	g->slots = calloc(nr_slots, sizeof(*g->slots));
+	return g->slots ? 0 : -ENOMEM;
 }
 
 static int alloc_top(struct breakdown *b)

@@ -47,7 +47,6 @@ static struct diff_group *group(struct diffstats *ds, const char *prefix,
 	ds->groups[ds->nr] = calloc(1, sizeof(struct diff_group));
 	if (!ds->groups[ds->nr])
 		return NULL;
-	histogram_init(&ds->groups[ds->nr]->times);
 	snprintf(ds->groups[ds->nr]->name, sizeof(full), "%s", full);
 	return ds->groups[ds->nr++];
 }

@@ -10,16 +10,11 @@
 void histogram_init(struct histogram *h)
 {
 	memset(h, 0, sizeof(*h));
-	h->min = UINT64_MAX;
 }
 
 struct histogram *histogram_new(void)
 {
-	struct histogram *h = malloc(sizeof(*h));
-
-	if (h)
-		histogram_init(h);
-	return h;
+	return calloc(1, sizeof(struct histogram));
 }
 
 void histogram_free(struct histogram *h)
@@ -62,11 +57,11 @@ uint64_t histogram_bucket_upper(unsigned int idx)
 
 void histogram_add(struct histogram *h, uint64_t ns)
 {
+	if (!h->count || ns < h->min)
+		h->min = ns;
 	h->buckets[histogram_bucket(ns)]++;
 	h->count++;
 	h->sum += ns;
-	if (ns < h->min)
-		h->min = ns;
 	if (ns > h->max)
 		h->max = ns;
 }
@@ -77,12 +72,12 @@ void histogram_merge(struct histogram *dst, const struct histogram *src)
 
 	if (!src->count)
 		return;
+	if (!dst->count || src->min < dst->min)
+		dst->min = src->min;
 	for (i = 0; i < HIST_NR_BUCKETS; i++)
 		dst->buckets[i] += src->buckets[i];
 	dst->count += src->count;
 	dst->sum += src->sum;
-	if (src->min < dst->min)
-		dst->min = src->min;
 	if (src->max > dst->max)
 		dst->max = src->max;
 }

@@ -9,7 +9,9 @@
  * overflow bucket (percentiles that land there report the exact max).
  * Count, sum, min and max are exact; percentiles are within the bucket
  * precision.  The struct is fixed size (~31 KiB): embed it or use
- * histogram_new(); adding never allocates.
+ * histogram_new(); adding never allocates.  Zero-filled memory is an
+ * empty histogram, so one inside calloc()ed memory needs no init (and
+ * its untouched buckets cost no page until used).
  */
 #ifndef KVMMMU_HISTOGRAM_H
 #define KVMMMU_HISTOGRAM_H
@@ -27,7 +29,7 @@
  * struct histogram - log-linear latency histogram
  * @count:	number of values added
  * @sum:	exact sum of the values
- * @min:	smallest value, UINT64_MAX while empty
+ * @min:	smallest value, meaningless while @count is 0
  * @max:	largest value, 0 while empty
  * @buckets:	per-bucket counts, see histogram_bucket()
  */

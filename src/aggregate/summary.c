@@ -21,17 +21,11 @@ struct summary {
 
 struct summary *summary_new(const struct profile *prof)
 {
-	struct summary *s = calloc(1, sizeof(*s));
-	unsigned int i;
+	struct summary *s = calloc(1, sizeof(*s));	/* empty histograms */
 
 	if (!s)
 		return NULL;
 	s->prof = prof;
-	histogram_init(&s->delay);
-	for (i = 0; i < FAULT_KIND_COUNT; i++)
-		histogram_init(&s->delay_kind[i]);
-	for (i = 0; i < PROFILE_MAX_PHASES; i++)
-		histogram_init(&s->phase[i]);
 	return s;
 }
 

@@ -210,6 +210,38 @@ out:
 	histogram_free(b);
 }
 
+/*
+ * Zero-filled memory is an empty histogram: the first value becomes min
+ * even though it is larger than the zero already there, and merging into
+ * zeroed memory takes the source's min.
+ */
+TEST(zero_filled_is_empty)
+{
+	struct histogram *z = calloc(1, sizeof(*z)), *m = calloc(1, sizeof(*m));
+
+	CHECK(z && m);
+	if (!z || !m)
+		goto out;
+	CHECK_EQ(histogram_count(z), 0);
+	CHECK_EQ(histogram_percentile(z, 50), 0);
+	histogram_add(z, 7000);
+	histogram_add(z, 9000);
+	CHECK_EQ(histogram_min(z), 7000);
+	CHECK_EQ(histogram_percentile(z, 0), 7000);
+	histogram_merge(m, z);
+	CHECK_EQ(histogram_min(m), 7000);
+	CHECK_EQ(histogram_max(m), 9000);
+	histogram_add(m, 8000);
+	CHECK_EQ(histogram_min(m), 7000);
+	histogram_merge(z, m);		/* min 7000 against 7000 */
+	histogram_add(z, 6000);
+	CHECK_EQ(histogram_min(z), 6000);
+	CHECK_EQ(histogram_count(z), 6);
+out:
+	free(z);
+	free(m);
+}
+
 int main(void)
 {
 	RUN(empty);
@@ -221,5 +253,6 @@ int main(void)
 	RUN(long_tail_percentiles);
 	RUN(huge_values_clamp_to_max);
 	RUN(merge);
+	RUN(zero_filled_is_empty);
 	return TESTS_DONE();
 }
