@@ -6,7 +6,9 @@
 # Every function name also matches its compiler clones (.isra.N, .part.N,
 # .constprop.N, .cold, .llvm.N): roots, phases and cause rules alike.
 #
-#   root   FUNC...          a fault is one call of a root function
+#   root   FUNC... [origin=guest|prefault|async-pf]
+#                           a fault is one call of a root function; the
+#                           origin says who asked for it (default guest)
 #   phase  LABEL FUNC...    a phase and the names its function has on
 #                           different kernels; unnamed functions still
 #                           appear in trees
@@ -27,6 +29,13 @@ name kvm-x86
 # kvm_mmu_page_fault, not kvm_tdp_page_fault: MMIO faults answered from
 # KVM's MMIO cache never reach kvm_tdp_page_fault.
 root kvm_mmu_page_fault
+# KVM mapping pages ahead of the guest through the same fault handler,
+# with no exit and no kvm_page_fault event (and not in KVM's pf_taken):
+# KVM_PRE_FAULT_MEMORY (6.10+), one call per page it maps, and an async
+# page fault's completion once its page came in. A call of these that
+# calls nothing (an async PF "wake all") is not counted as a fault.
+root kvm_arch_vcpu_pre_fault_memory origin=prefault
+root kvm_arch_async_page_ready origin=async-pf
 
 phase fast_path     fast_page_fault kvm_tdp_mmu_fast_pf_get_last_sptep
 phase memslot       kvm_vcpu_gfn_to_memslot
@@ -106,6 +115,7 @@ allow kvm_mmu_* kvm_tdp_* kvm_faultin_pfn __kvm_faultin_pfn __kvm_mmu_faultin_pf
 allow kvm_follow_pfn __gfn_to_pfn_memslot kvm_vcpu_gfn_to_memslot kvm_gmem_get_pfn
 allow fast_page_fault direct_map __direct_map is_page_fault_stale mmu_topup_memory_caches
 allow tdp_mmu_* *_spte* handle_mmio_page_fault x86_emulate_instruction
+allow kvm_arch_vcpu_pre_fault_memory kvm_arch_async_page_ready
 allow paging64_* paging32_* ept_fetch ept_walk_addr_generic npf_interception handle_ept_violation
 # GUP: 6.1..6.12 names, then 6.13+ (gup_fast_fallback, gup_fast)
 allow hva_to_pfn* get_user_pages_fast_only get_user_pages_unlocked internal_get_user_pages_fast

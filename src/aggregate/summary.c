@@ -14,6 +14,7 @@ struct summary {
 	uint64_t faults;
 	uint64_t incomplete;
 	uint64_t by_kind[FAULT_KIND_COUNT];
+	uint64_t by_origin[FAULT_ORIGIN_COUNT];
 	struct histogram delay;
 	struct histogram delay_kind[FAULT_KIND_COUNT];
 	struct histogram phase[PROFILE_MAX_PHASES];
@@ -73,6 +74,7 @@ void summary_add(struct summary *s, const struct fault *f)
 
 	s->faults++;
 	s->by_kind[f->kind]++;
+	s->by_origin[f->origin]++;
 	if (!f->complete) {
 		s->incomplete++;
 		return;
@@ -122,6 +124,23 @@ static void text_diagnostics(FILE *out, const struct run_info *ri)
 	fputc('\n', out);
 }
 
+/* Faults KVM took to map ahead of the guest, when there were any. */
+static void print_origins_text(const struct summary *s, FILE *out)
+{
+	unsigned int i, n = 0;
+
+	if (s->by_origin[FAULT_ORIGIN_GUEST] == s->faults)
+		return;
+	fputs("(KVM mapped ahead of the guest:", out);
+	for (i = FAULT_ORIGIN_GUEST + 1; i < FAULT_ORIGIN_COUNT; i++)
+		if (s->by_origin[i])
+			fprintf(out, "%s %s %llu", n++ ? "," : "",
+				fault_origin_name(i),
+				(unsigned long long)s->by_origin[i]);
+	fprintf(out, "; %llu guest faults, which KVM's pf_taken counts)\n",
+		(unsigned long long)s->by_origin[FAULT_ORIGIN_GUEST]);
+}
+
 void summary_print_text(const struct summary *s, const struct run_info *ri,
 			FILE *out)
 {
@@ -136,6 +155,7 @@ void summary_print_text(const struct summary *s, const struct run_info *ri,
 		(unsigned long long)s->by_kind[FAULT_KIND_MMIO],
 		(unsigned long long)s->incomplete,
 		(unsigned long long)ri->lost_events, ri->strategy);
+	print_origins_text(s, out);
 	if (ri->filtered)
 		fprintf(out, "(%llu faults not shown: --threshold/--vcpu)\n",
 			(unsigned long long)ri->filtered);
@@ -210,6 +230,11 @@ void summary_print_json(const struct summary *s, const struct run_info *ri,
 	for (i = 0; i < FAULT_KIND_COUNT; i++)
 		fprintf(out, "%s\"%s\":%llu", i ? "," : "", fault_kind_name(i),
 			(unsigned long long)s->by_kind[i]);
+	fputs("},\"by_origin\":{", out);
+	for (i = 0; i < FAULT_ORIGIN_COUNT; i++)
+		fprintf(out, "%s\"%s\":%llu", i ? "," : "",
+			fault_origin_name(i),
+			(unsigned long long)s->by_origin[i]);
 	fputs("},\"delay\":", out);
 	json_hist(out, &s->delay);
 	fputs(",\"phases\":{", out);

@@ -4,10 +4,11 @@
  * KVM second-level page faults, for checking a page-fault tracer
  *
  * Sequence: create VM and memslots, write guest code, create vCPUs and
- * their threads, wait for the tracer (--wait-*), run pass 1, optionally
- * enable dirty logging and run pass 2 (--rewrites rounds of it, the dirty
- * log read and cleared between rounds), then collect KVM stats, dirty log
- * and host PFNs and print them as JSON.
+ * their threads, wait for the tracer (--wait-*), let KVM map pages ahead
+ * of the guest (--prefault), run pass 1, optionally enable dirty logging
+ * and run pass 2 (--rewrites rounds of it, the dirty log read and cleared
+ * between rounds), then collect KVM stats, dirty log and host PFNs and
+ * print them as JSON.
  */
 #include <linux/kvm.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "layout.h"
 #include "options.h"
 #include "pagemap.h"
+#include "prefault.h"
 #include "report.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -30,7 +32,7 @@ static int fg_setup_guest(struct fg_vm *vm, const struct fg_opts *o)
 {
 	unsigned int i;
 
-	if (fg_vm_create(vm, o))
+	if (fg_vm_create(vm, o) || fg_prefault_check(vm, o))
 		return -1;
 	for (i = 0; i < o->vcpus; i++) {
 		if (fg_guest_load(vm, o, i))
@@ -85,7 +87,7 @@ static int fg_drive(struct fg_run *r)
 {
 	if (fg_run_start(r) || fg_run_rendezvous(r, FG_RV_READY))
 		return -1;
-	if (fg_wait_for_go(r->opts)) {
+	if (fg_wait_for_go(r->opts) || fg_prefault(r)) {
 		fg_run_fail(r);
 		return -1;
 	}

@@ -30,6 +30,7 @@ enum {
 	OPT_HUGEPAGES,
 	OPT_BACKING,
 	OPT_POPULATE,
+	OPT_PREFAULT,
 	OPT_REWRITES,
 	OPT_WAIT_FILE,
 	OPT_WAIT_SIGNAL,
@@ -48,6 +49,7 @@ static const struct option fg_long_opts[] = {
 	{ "hugepages",	 no_argument,	    NULL, OPT_HUGEPAGES },
 	{ "backing",	 required_argument, NULL, OPT_BACKING },
 	{ "populate",	 no_argument,	    NULL, OPT_POPULATE },
+	{ "prefault",	 required_argument, NULL, OPT_PREFAULT },
 	{ "rewrites",	 required_argument, NULL, OPT_REWRITES },
 	{ "wait-file",	 required_argument, NULL, OPT_WAIT_FILE },
 	{ "wait-signal", no_argument,	    NULL, OPT_WAIT_SIGNAL },
@@ -98,6 +100,8 @@ static const char fg_help[] =
 "  --hugepages        back slots 1 and 2 with transparent huge pages\n"
 "  --backing KIND     slots 1 and 2: anon, shmem or memfd (default anon)\n"
 "  --populate         pre-fault slots 1 and 2 in the host before the guest\n"
+"  --prefault N       KVM maps each vCPU's first N slot-1 pages before the\n"
+"                     guest runs (KVM_PRE_FAULT_MEMORY, Linux 6.10+)\n"
 "  --wait-file PATH   before the guest starts, wait until PATH exists\n"
 "  --wait-signal      before the guest starts, wait for SIGUSR1\n"
 "  --json FILE        write the result JSON to FILE (default stdout)\n"
@@ -210,6 +214,9 @@ static int fg_parse_one(int c, const char *arg, struct fg_opts *o)
 	case OPT_POPULATE:
 		o->populate = true;
 		return 0;
+	case OPT_PREFAULT:
+		return fg_parse_range("prefault", arg, 1, FG_MAX_PAGES,
+				      &o->prefault);
 	case OPT_REWRITES:
 		return fg_parse_range("rewrites", arg, 1, FG_MAX_REWRITES,
 				      &o->rewrites);
@@ -352,6 +359,11 @@ int fg_parse_options(int argc, char **argv, struct fg_opts *o)
 	}
 	if (o->rewrites > 1 && !o->dirty_log) {
 		fg_err("--rewrites needs --dirty-log");
+		return FG_OPTS_EXIT_USAGE;
+	}
+	if (o->prefault > o->pages) {
+		fg_err("--prefault %" PRIu64 " is more than --pages %" PRIu64,
+		       o->prefault, o->pages);
 		return FG_OPTS_EXIT_USAGE;
 	}
 	if (fg_check_layout(o))

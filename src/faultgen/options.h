@@ -34,6 +34,7 @@ struct fg_opts {
 	bool hugepages;
 	enum fg_backing backing;
 	bool populate;		/* pre-fault slots 1 and 2 in the host */
+	uint64_t prefault;	/* slot-1 pages per vCPU KVM maps ahead */
 	const char *wait_file;
 	bool wait_signal;
 	const char *json_path;	/* NULL: stdout */

@@ -26,6 +26,7 @@ static void fg_report_scenario(struct fg_json *j, const struct fg_opts *o)
 	fg_json_bool(j, "hugepages", o->hugepages);
 	fg_json_string(j, "backing", fg_backing_name(o->backing));
 	fg_json_bool(j, "populate", o->populate);
+	fg_json_u64(j, "prefault", o->prefault);
 	fg_json_string(j, "wait_file", o->wait_file);
 	fg_json_bool(j, "wait_signal", o->wait_signal);
 	fg_json_string(j, "json", o->json_path);
@@ -121,7 +122,8 @@ static void fg_report_touch(struct fg_json *j, unsigned int slot,
  * @o: options
  *
  * Slot 0 entries are the guest's own code page (fetched) and, for
- * --access exec only, its stack page (written by call).
+ * --access exec only, its stack page (written by call). Pass 0 entries
+ * (access "prefault") are the pages KVM mapped ahead with --prefault.
  */
 static void fg_report_touched(struct fg_json *j, const struct fg_opts *o)
 {
@@ -138,6 +140,9 @@ static void fg_report_touched(struct fg_json *j, const struct fg_opts *o)
 		fg_report_touch(j, 1, i, fg_vcpu_slot1_gpa(o, i), o->pages,
 				access, 1);
 	}
+	for (i = 0; o->prefault && i < o->vcpus; i++)	/* KVM, before pass 1 */
+		fg_report_touch(j, 1, i, fg_vcpu_slot1_gpa(o, i), o->prefault,
+				"prefault", 0);
 	if (o->pages2)
 		fg_report_touch(j, 2, 0, o->slot2_gpa, o->pages2, access, 1);
 	for (pass = 2; o->dirty_log && pass < 2 + o->rewrites; pass++) {

@@ -33,6 +33,18 @@ enum fault_kind {
 	FAULT_KIND_COUNT
 };
 
+/*
+ * Who asked for the fault: the guest (a second-level fault KVM took on a
+ * vCPU exit), or KVM itself mapping a page ahead of the guest through
+ * the same fault handler.  Only guest faults count in KVM's pf_taken.
+ */
+enum fault_origin {
+	FAULT_ORIGIN_GUEST,	/* root kvm_mmu_page_fault */
+	FAULT_ORIGIN_PREFAULT,	/* KVM_PRE_FAULT_MEMORY (6.10+) */
+	FAULT_ORIGIN_ASYNC_PF,	/* an async page fault's page came in */
+	FAULT_ORIGIN_COUNT
+};
+
 /**
  * struct fault_node - one function call inside a fault
  * @func:	index in the symbol table (see symbols.h)
@@ -65,6 +77,7 @@ struct fault_node {
  * @error_code:	raw error code as the kernel reported it
  * @vendor:	how to decode @error_code
  * @kind:	normal / fast / MMIO
+ * @origin:	guest, prefault or async-pf (from the root function)
  * @complete:	false when lost events or truncation touched this fault
  * @has_tree:	true when @nodes holds the call tree (function_graph ran)
  * @delay_ns:	root call duration (or event delay in events-only mode)
@@ -89,6 +102,7 @@ struct fault {
 	uint64_t error_code;
 	enum fault_vendor vendor;
 	enum fault_kind kind;
+	enum fault_origin origin;
 	bool complete;
 	bool has_tree;
 	uint64_t delay_ns;
@@ -108,5 +122,14 @@ static inline uint64_t fault_node_duration(const struct fault_node *n)
 }
 
 const char *fault_kind_name(enum fault_kind kind);
+const char *fault_origin_name(enum fault_origin origin);
+
+/**
+ * fault_origin_from_name() - the origin a profile's origin=NAME names
+ * @name:	"guest", "prefault" or "async-pf"
+ *
+ * Return: the origin, or -1 for any other name.
+ */
+int fault_origin_from_name(const char *name);
 
 #endif /* KVMMMU_FAULT_H */

@@ -66,7 +66,7 @@ struct fault_builder {
 	unsigned int threads_used;
 	bool evict_blocked;		/* full of faulting threads */
 	unsigned char *phase_of;	/* dense func -> phase, grown lazily */
-	unsigned char *root_of;		/* dense func -> 1 root, 2 not, 0 ? */
+	unsigned char *root_of;		/* dense func -> ROOT_*, see classify() */
 	uint32_t func_cap;
 	struct memslot_map slots;	/* learned from memslot records */
 };
@@ -224,23 +224,34 @@ static int grow_func_cache(struct fault_builder *b, uint32_t idx)
 	return 0;
 }
 
+/* root_of[]: not classified yet, not a root, or ROOT_ORIGIN + origin */
+#define ROOT_UNKNOWN	0
+#define ROOT_NOT	1
+#define ROOT_ORIGIN	2
+
 static void classify(struct fault_builder *b, uint32_t idx)
 {
 	const char *name;
+	int origin;
 
 	if (idx >= b->func_cap && grow_func_cache(b, idx))
 		return;
-	if (b->root_of[idx])
+	if (b->root_of[idx] != ROOT_UNKNOWN)
 		return;
 	name = symbols_name(b->cfg.syms, idx);
 	b->phase_of[idx] = (unsigned char)profile_phase_of(b->cfg.prof, name);
-	b->root_of[idx] = profile_is_root(b->cfg.prof, name) ? 1 : 2;
+	origin = profile_root_origin(b->cfg.prof, name);
+	b->root_of[idx] = origin < 0 ? ROOT_NOT :
+			  (unsigned char)(ROOT_ORIGIN + origin);
 }
 
-static bool is_root(struct fault_builder *b, uint32_t idx)
+/* The origin of the faults root function @idx handles, or -1. */
+static int root_origin(struct fault_builder *b, uint32_t idx)
 {
 	classify(b, idx);
-	return idx < b->func_cap && b->root_of[idx] == 1;
+	if (idx >= b->func_cap || b->root_of[idx] < ROOT_ORIGIN)
+		return -1;
+	return b->root_of[idx] - ROOT_ORIGIN;
 }
 
 static uint8_t phase_of(struct fault_builder *b, uint32_t idx)
@@ -251,8 +262,12 @@ static uint8_t phase_of(struct fault_builder *b, uint32_t idx)
 
 /* ---- fault life cycle ---- */
 
+/*
+ * Only a guest fault takes the thread's pending kvm_page_fault event: KVM
+ * mapping ahead (prefault, async-PF completion) has no exit of its own.
+ */
 static void start_fault(struct fault_builder *b, struct thread_state *t,
-			const struct trace_record *rec)
+			const struct trace_record *rec, enum fault_origin origin)
 {
 	struct fault *f = &t->fault;
 
@@ -265,13 +280,14 @@ static void start_fault(struct fault_builder *b, struct thread_state *t,
 	f->pfn = FAULT_UNKNOWN;
 	f->memslot = -1;
 	f->vendor = b->cfg.vendor;
+	f->origin = origin;
 	f->complete = true;
 	if (b->cfg.thread_info)
 		b->cfg.thread_info(t->tid, t->comm, &t->tgid, b->cfg.info_ctx);
 	f->tid = t->tid;
 	f->pid = t->tgid;
 	memcpy(f->comm, t->comm, FAULT_COMM_LEN);
-	if (t->pf.valid) {
+	if (t->pf.valid && origin == FAULT_ORIGIN_GUEST) {
 		f->ts_ns = t->pf.ts;
 		f->cpu = t->pf.cpu;
 		f->vcpu = t->pf.vcpu;
@@ -285,6 +301,7 @@ static void start_fault(struct fault_builder *b, struct thread_state *t,
 	 * kvm_mmu_page_fault with no kvm_page_fault event before it.
 	 */
 	t->marks.misconfig = b->cfg.vendor == FAULT_VENDOR_INTEL &&
+			     origin == FAULT_ORIGIN_GUEST &&
 			     f->gpa == FAULT_UNKNOWN &&
 			     t->exit_reason == VMX_EXIT_EPT_MISCONFIG;
 	t->in_fault = true;
@@ -383,6 +400,7 @@ static void on_call_entry(struct fault_builder *b, struct thread_state *t,
 			  const struct trace_record *rec)
 {
 	uint32_t func = symbols_resolve(b->cfg.syms, rec->func);
+	int origin;
 
 	if (t->in_fault) {
 		if (rec->depth > t->root_depth) {
@@ -391,10 +409,11 @@ static void on_call_entry(struct fault_builder *b, struct thread_state *t,
 		}
 		abort_fault(b, t);	/* the root's exit was lost */
 	}
-	if (!is_root(b, func))
+	origin = root_origin(b, func);
+	if (origin < 0)
 		return;
 	end_fast_mmio(b, t, rec->ts);
-	start_fault(b, t, rec);
+	start_fault(b, t, rec, (enum fault_origin)origin);
 	t->root_depth = rec->depth;
 	t->fault.has_tree = true;
 	push_call(b, t, func);
@@ -409,6 +428,17 @@ static int find_open(const struct thread_state *t, uint32_t func)
 		if (t->stack_func[k] == func)
 			return k;
 	return -1;
+}
+
+/*
+ * A KVM-side root that called nothing did not fault anything in: an
+ * async PF "wake all" or a completion KVM dropped (the guest's MMU
+ * changed).  The guest's own root always counts: it is one exit.
+ */
+static bool idle_root(const struct fault *f)
+{
+	return f->origin != FAULT_ORIGIN_GUEST && f->complete &&
+	       f->nr_nodes == 1 && !f->truncated;
 }
 
 static void on_call_exit(struct fault_builder *b, struct thread_state *t,
@@ -444,6 +474,11 @@ static void on_call_exit(struct fault_builder *b, struct thread_state *t,
 	f->nodes[idx].rettime = rec->rettime;
 	if (k == 0) {
 		f->delay_ns = fault_node_duration(&f->nodes[idx]);
+		if (idle_root(f)) {
+			t->in_fault = false;
+			b->stats.idle_roots++;
+			return;
+		}
 		end_fault(b, t);
 	}
 }
@@ -462,7 +497,7 @@ static void on_page_fault(struct fault_builder *b, struct thread_state *t,
 		.cpu = rec->cpu, .vcpu = rec->vcpu, .gpa = rec->addr,
 		.error_code = rec->error_code };
 	if (b->cfg.events_only)
-		start_fault(b, t, rec);
+		start_fault(b, t, rec, FAULT_ORIGIN_GUEST);
 }
 
 /*
@@ -480,7 +515,7 @@ static void end_fast_mmio(struct fault_builder *b, struct thread_state *t,
 	if (!t->fast_mmio.valid || t->in_fault)
 		return;
 	t->fast_mmio.valid = false;
-	start_fault(b, t, &at);
+	start_fault(b, t, &at, FAULT_ORIGIN_GUEST);
 	if (t->fault.gpa == FAULT_UNKNOWN)
 		t->fault.gpa = t->fast_mmio.gpa;
 	if (t->fault.vcpu < 0)
@@ -553,6 +588,8 @@ static void on_fault_event(struct fault_builder *b, struct thread_state *t,
 	case REC_SPTE_REQUESTED:
 		t->marks.spte_seen = true;
 		t->fault.pfn = rec->pfn;
+		if (t->fault.gpa == FAULT_UNKNOWN)	/* prefault, async PF */
+			t->fault.gpa = rec->addr;
 		break;
 	case REC_FAST_PF:
 		on_fast_pf(b, t, rec);

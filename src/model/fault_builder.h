@@ -80,6 +80,7 @@ struct builder_stats {
 	uint64_t threads_evicted;
 	uint64_t threads_dropped;
 	uint64_t orphan_pf;
+	uint64_t idle_roots;	/* KVM-side roots that faulted nothing in */
 };
 
 struct fault_builder *fault_builder_new(const struct builder_config *cfg);

@@ -4,7 +4,7 @@
  *
  * Line format (one directive a line, '#' starts a comment):
  *	name   NAME
- *	root   FUNC [FUNC...]
+ *	root   FUNC [FUNC...] [origin=guest|prefault|async-pf]
  *	phase  LABEL FUNC [FUNC...]	(the names FUNC has on other kernels)
  *	event  SYSTEM/EVENT, or SYSTEM alone for all its events
  *	allow  FILTER			(set_ftrace_filter expression)
@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault.h"
 #include "file_read.h"
 #include "msg.h"
 #include "profile.h"
@@ -31,7 +32,7 @@
 
 struct word_list {
 	char *words[PROFILE_MAX_WORDS];
-	unsigned char phase[PROFILE_MAX_WORDS];	/* for phase functions */
+	unsigned char phase[PROFILE_MAX_WORDS];	/* phase, or a root's origin */
 	unsigned int nr;
 };
 
@@ -124,6 +125,25 @@ static int add_words(struct word_list *l, char **args, int nargs)
 		return -EINVAL;
 	for (i = 0; i < nargs; i++) {
 		ret = list_add(l, args[i], PROFILE_NO_PHASE);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* "root FUNC... [origin=NAME]": the origin defaults to the guest. */
+static int add_roots(struct word_list *l, char **args, int nargs)
+{
+	int origin = FAULT_ORIGIN_GUEST, i, ret;
+
+	if (nargs && !strncmp(args[nargs - 1], "origin=", 7)) {
+		origin = fault_origin_from_name(args[nargs - 1] + 7);
+		nargs--;
+	}
+	if (nargs < 1 || origin < 0)
+		return -EINVAL;
+	for (i = 0; i < nargs; i++) {
+		ret = list_add(l, args[i], (unsigned int)origin);
 		if (ret)
 			return ret;
 	}
@@ -280,7 +300,7 @@ static int apply_directive(struct profile *prof, char **w, int n)
 		return prof->name ? 0 : -ENOMEM;
 	}
 	if (!strcmp(w[0], "root"))
-		return add_words(&prof->roots, w + 1, n - 1);
+		return add_roots(&prof->roots, w + 1, n - 1);
 	if (!strcmp(w[0], "phase"))
 		return add_phase(prof, w + 1, n - 1);
 	if (!strcmp(w[0], "event"))
@@ -492,14 +512,19 @@ unsigned int profile_phase_of(const struct profile *prof, const char *func)
 	return PROFILE_NO_PHASE;
 }
 
-bool profile_is_root(const struct profile *prof, const char *func)
+int profile_root_origin(const struct profile *prof, const char *func)
 {
 	unsigned int i;
 
 	for (i = 0; i < prof->roots.nr; i++)
 		if (profile_func_matches(func, prof->roots.words[i]))
-			return true;
-	return false;
+			return prof->roots.phase[i];
+	return -1;
+}
+
+bool profile_is_root(const struct profile *prof, const char *func)
+{
+	return profile_root_origin(prof, func) >= 0;
 }
 
 unsigned int profile_nr_roots(const struct profile *prof)

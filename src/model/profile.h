@@ -89,6 +89,15 @@ bool profile_func_matches(const char *func, const char *name);
 unsigned int profile_phase_of(const struct profile *prof, const char *func);
 /* True if @func is one of the profile's root functions. */
 bool profile_is_root(const struct profile *prof, const char *func);
+/**
+ * profile_root_origin() - who asks for the faults a root function handles
+ * @prof:	profile
+ * @func:	function name (compiler clones match, see above)
+ *
+ * Return: an enum fault_origin from the root's origin=NAME (guest when
+ * not given), or -1 if @func is not a root.
+ */
+int profile_root_origin(const struct profile *prof, const char *func);
 
 unsigned int profile_nr_roots(const struct profile *prof);
 const char *profile_root(const struct profile *prof, unsigned int i);

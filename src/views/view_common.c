@@ -35,6 +35,10 @@ const char *view_error_type(const struct fault *f, char *buf, size_t len)
 {
 	struct fault_access a;
 
+	if (f->origin != FAULT_ORIGIN_GUEST) {	/* no error code: no exit */
+		snprintf(buf, len, "%s", fault_origin_name(f->origin));
+		return buf;
+	}
 	if (f->gpa == FAULT_UNKNOWN) {
 		snprintf(buf, len, f->kind == FAULT_KIND_MMIO ?
 			 "Reserved(MMIO)" : "-");

@@ -96,6 +96,7 @@ static void put_fault(const struct json *j, const struct fault *f)
 		view_error_type(f, type, sizeof(type)), fault_kind_name(f->kind),
 		f->kind == FAULT_KIND_MMIO ? "true" : "false",
 		f->complete ? f->delay_ns : 0, f->count);
+	fprintf(o, ",\"origin\":\"%s\"", fault_origin_name(f->origin));
 	fprintf(o, ",\"cause\":\"%s\"", fault_cause_name(j->o->prof, f->cause));
 	hex_or_null(o, "hva", f->hva);
 	hex_or_null(o, "pfn", f->pfn);

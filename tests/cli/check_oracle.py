@@ -62,16 +62,43 @@ ACCESS_TYPE = {"write": "Write", "read": "Read", "exec": "Exec"}
 def touches(fg):
     """Per guest page of slots 1-2, the ERROR_TYPE of each touch in order:
     the first touch is faultgen's access; a dirty-log re-write hits a page
-    that is mapped but write-protected: Write+Present."""
-    out = {}
+    that is mapped but write-protected: Write+Present. Pass 0 is KVM
+    mapping the page ahead (--prefault; ERROR_TYPE "prefault"): with
+    writable host pages (--populate) the guest's first touch then takes
+    no fault, without them KVM mapped the page read-only and it does."""
+    out, populated = {}, fg["scenario"].get("populate")
     for t in sorted(fg.get("touched", []), key=lambda t: t["pass"]):
         if t["slot"] not in (1, 2):
             continue
         first = int(t["gpa_first"], 16)
-        want = ACCESS_TYPE[t["access"]] if t["pass"] == 1 else "Write+Present"
         for i in range(t["pages"]):
-            out.setdefault(first + i * 4096, []).append(want)
+            seq = out.setdefault(first + i * 4096, [])
+            if t["pass"] == 0:
+                seq.append("prefault")
+            elif t["pass"] == 1 and seq == ["prefault"] and populated:
+                continue
+            else:
+                seq.append(ACCESS_TYPE[t["access"]] if t["pass"] == 1
+                           else "Write+Present")
     return out
+
+
+def prefault_checks(fg, faults, check):
+    """--prefault: one prefault fault per page KVM mapped ahead, on
+    exactly those pages, complete and of kind normal."""
+    want = set()
+    for t in fg.get("touched", []):
+        if t["pass"] == 0:
+            first = int(t["gpa_first"], 16)
+            want |= {first + i * 4096 for i in range(t["pages"])}
+    pre = [x for x in faults if x.get("origin") == "prefault"]
+    check("prefault faults == pages KVM mapped ahead", len(pre), len(want))
+    got = {int(x["gpa"], 16) & ~0xfff for x in pre if x["gpa"]}
+    check("prefault fault pages == the --prefault pages",
+          sorted(got) == sorted(want), True)
+    check("prefault faults complete, normal, vCPU-less",
+          sum(1 for x in pre if x["complete"] and x["kind"] == "normal"
+              and x["vcpu"] is None), len(pre))
 
 
 def memslot_checks(fg, faults, check, required, has_npages=True):
@@ -196,6 +223,9 @@ def main(argv):
     with open(fg_path) as f:
         fg = json.load(f)
     faults, summary = load(out)
+    # KVM's counters count the guest's faults, not KVM mapping ahead
+    everything = faults
+    faults = [x for x in faults if x.get("origin", "guest") == "guest"]
     st = fg["kvm_stats"]
     mmio = fg.get("mmio", {})
     accesses = mmio.get("reads", 0) + mmio.get("writes", 0)
@@ -213,11 +243,17 @@ def main(argv):
         return 1
     keys = {"ts_ns", "cpu", "pid", "tid", "comm", "vcpu", "gpa", "error_code",
             "error_type", "mmio", "delay_ns", "count", "hva", "pfn", "memslot",
-            "phases", "complete"}
+            "phases", "complete", "origin"}
     check("faults missing a JSON key of the contract",
           sum(1 for x in faults if not keys <= x.keys()), 0)
     skeys = {"faults", "by_type", "delay", "phases", "lost_events"}
     check("summary keys of the contract present", skeys <= summary.keys(), True)
+    if fg["scenario"].get("prefault"):
+        prefault_checks(fg, everything, check)
+        by = summary.get("by_origin", {})
+        check("summary by_origin == faults of each origin",
+              (by.get("guest"), by.get("prefault")),
+              (len(faults), len(everything) - len(faults)))
     if live and not st["pf_taken"] and not faults:
         # e.g. a kvm_pvm host that emulates our paging-off guest
         print("skip: KVM took no page faults on this host")
@@ -238,9 +274,9 @@ def main(argv):
         check("slot-2 fault pages == touched pages", sorted(seen) == sorted(want), True)
         if seen != want:
             print(f"     missing {len(want - seen)}, extra {len(seen - want)}")
-    type_checks(fg, faults, check)
-    pfn_checks(fg, faults, check)
-    memslot_checks(fg, faults, check, want_memslot, has_npages)
+    type_checks(fg, everything, check)
+    pfn_checks(fg, everything, check)
+    memslot_checks(fg, everything, check, want_memslot, has_npages)
     folded = os.path.join(os.path.dirname(out), "folded.txt")
     if os.path.exists(folded) and "events-only" not in summary.get("strategy", ""):
         total = 0
@@ -248,7 +284,7 @@ def main(argv):
             for line in f:
                 total += int(line.rsplit(" ", 1)[1])
         check("sum of folded weights == sum of complete faults' delays (ns)",
-              total, sum(x["delay_ns"] for x in faults if x["complete"]))
+              total, sum(x["delay_ns"] for x in everything if x["complete"]))
     if "events-only" not in summary.get("strategy", ""):
         phases = set()
         for x in faults:

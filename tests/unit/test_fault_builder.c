@@ -18,6 +18,7 @@
 #define A_MAP		0xffffffffa0004000ull	/* kvm_tdp_mmu_map */
 #define A_FAST		0xffffffffa0005000ull	/* fast_page_fault */
 #define A_RUN		0xffffffffa0006000ull	/* vcpu_run */
+#define A_PREFAULT	0xffffffffa0008000ull	/* kvm_arch_vcpu_pre_fault_memory */
 
 static struct profile *prof;
 static struct symbols *syms;
@@ -483,17 +484,78 @@ static int setup(void)
 		"ffffffffa0004000 T kvm_tdp_mmu_map\t[kvm]\n"
 		"ffffffffa0005000 t fast_page_fault\t[kvm]\n"
 		"ffffffffa0006000 t vcpu_run\t[kvm]\n"
-		"ffffffffa0007000 d some_data\t[kvm]\n");
+		"ffffffffa0007000 d some_data\t[kvm]\n"
+		"ffffffffa0008000 t kvm_arch_vcpu_pre_fault_memory\t[kvm]\n");
 	fclose(f);
 	syms = symbols_new();
-	if (symbols_load_kallsyms(syms, ksyms) != 6)
+	if (symbols_load_kallsyms(syms, ksyms) != 7)
 		return -1;
 	unlink(ksyms);
 	prof = profile_parse("name t\nroot kvm_mmu_page_fault\n"
+			     "root kvm_arch_vcpu_pre_fault_memory origin=prefault\n"
 			     "phase fast_path fast_page_fault\n"
 			     "phase faultin kvm_faultin_pfn kvm_mmu_faultin_pfn\n"
 			     "phase map kvm_tdp_mmu_map\n", err, sizeof(err));
 	return prof ? 0 : -1;
+}
+
+/*
+ * KVM_PRE_FAULT_MEMORY maps a page through the fault handler with no exit
+ * and no kvm_page_fault event: a prefault fault, its GPA from the
+ * requested SPTE.  It leaves a guest's pending event to the guest fault,
+ * and the summary counts the two origins apart.
+ */
+TEST(prefault_root_is_a_fault_of_its_own_origin)
+{
+	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
+	struct run_info ri = { .strategy = "global" };
+	struct summary *sum = summary_new(prof);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	feed(b, pf(1, 0, 0x9000, 0x100000006ull));
+	feed(b, ent(1, 0, A_PREFAULT, 0));
+	feed(b, ent(1, 0, A_TDP, 1));
+	feed(b, ev(REC_SPTE_REQUESTED, 1, 0x777));
+	feed(b, ent(1, 0, A_MAP, 2));
+	feed(b, ext(1, 0, A_MAP, 2, 1200, 1300));
+	feed(b, ext(1, 0, A_TDP, 1, 1100, 1400));
+	feed(b, ext(1, 0, A_PREFAULT, 0, 1000, 1500));
+	CHECK_EQ(nr_emitted, 1);
+	CHECK_EQ(last.origin, FAULT_ORIGIN_PREFAULT);
+	CHECK_EQ(last.gpa, 0x1000);		/* from the SPTE request */
+	CHECK_EQ(last.vcpu, -1);
+	CHECK_EQ(last.pfn, 0x777);
+	CHECK_EQ(last.kind, FAULT_KIND_NORMAL);
+	CHECK_EQ(last.delay_ns, 500);
+	if (sum)
+		summary_add(sum, &last);
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, ext(1, 0, A_ROOT, 0, 2000, 2100));
+	CHECK_EQ(nr_emitted, 2);
+	CHECK_EQ(last.origin, FAULT_ORIGIN_GUEST);
+	CHECK_EQ(last.gpa, 0x9000);		/* the pending event's */
+	if (sum)
+		summary_add(sum, &last);
+	/* a KVM-side root that calls nothing faults nothing in */
+	feed(b, ent(1, 0, A_PREFAULT, 0));
+	feed(b, ext(1, 0, A_PREFAULT, 0, 3000, 3100));
+	CHECK_EQ(nr_emitted, 2);
+	out = open_memstream(&text, &len);
+	CHECK(sum && out);
+	if (sum && out) {
+		summary_print_json(sum, &ri, NULL, out);
+		summary_print_text(sum, &ri, out);
+		fclose(out);
+		CHECK(strstr(text, "\"by_origin\":{\"guest\":1,"
+			     "\"prefault\":1,\"async-pf\":0}"));
+		CHECK(strstr(text, "KVM mapped ahead of the guest: prefault 1;"
+			     " 1 guest faults"));
+	}
+	free(text);
+	summary_free(sum);
+	fault_builder_free(b);
 }
 
 /*
@@ -567,6 +629,7 @@ int main(void)
 	RUN(huge_trees_are_truncated_but_timed);
 	RUN(thread_table_is_bounded);
 	RUN(function_address_all_ones_is_resolved);
+	RUN(prefault_root_is_a_fault_of_its_own_origin);
 	profile_free(prof);
 	symbols_free(syms);
 	return TESTS_DONE();

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 
+#include "fault.h"
 #include "profile.h"
 
 static const char sample[] =
@@ -15,6 +16,7 @@ static const char sample[] =
 	"name sample\n"
 	"\n"
 	"root kvm_mmu_page_fault\n"
+	"root kvm_arch_vcpu_pre_fault_memory origin=prefault\n"
 	"phase fast  fast_page_fault kvm_tdp_mmu_fast_pf_get_last_sptep\n"
 	"phase map   kvm_tdp_mmu_map direct_map\n"
 	"event kvm/kvm_page_fault\n"
@@ -39,9 +41,15 @@ TEST(parses_every_kind_of_line)
 		return;
 	}
 	CHECK_STR(profile_name(p), "sample");
-	CHECK_EQ(profile_nr_roots(p), 1);
+	CHECK_EQ(profile_nr_roots(p), 2);
 	CHECK_STR(profile_root(p, 0), "kvm_mmu_page_fault");
+	CHECK_STR(profile_root(p, 1), "kvm_arch_vcpu_pre_fault_memory");
 	CHECK(profile_is_root(p, "kvm_mmu_page_fault"));
+	CHECK_EQ(profile_root_origin(p, "kvm_mmu_page_fault"),
+		 FAULT_ORIGIN_GUEST);
+	CHECK_EQ(profile_root_origin(p, "kvm_arch_vcpu_pre_fault_memory"),
+		 FAULT_ORIGIN_PREFAULT);
+	CHECK_EQ(profile_root_origin(p, "fast_page_fault"), -1);
 	CHECK(!profile_is_root(p, "fast_page_fault"));
 	CHECK_EQ(profile_nr_phases(p), 2);
 	CHECK_STR(profile_phase_name(p, 0), "fast");
@@ -77,6 +85,8 @@ TEST(bad_profiles_are_refused_with_a_reason)
 		"name x\nfrobnicate foo\n",		/* unknown keyword */
 		"name x\nphase\n",
 		"name x\nroot\n",
+		"name x\nroot f origin=vmm\n",		/* unknown origin */
+		"name x\nroot origin=prefault\n",	/* origin, no function */
 	};
 	unsigned int i;
 	char err[256];
@@ -164,6 +174,10 @@ TEST(shipped_profile_loads)
 	CHECK(profile_phase_of(p, "gup_fast_fallback") ==
 	      profile_phase_of(p, "hva_to_pfn"));
 	CHECK(profile_phase_of(p, "kvm_gmem_get_pfn") < profile_nr_phases(p));
+	CHECK_EQ(profile_root_origin(p, "kvm_arch_vcpu_pre_fault_memory"),
+		 FAULT_ORIGIN_PREFAULT);
+	CHECK_EQ(profile_root_origin(p, "kvm_arch_async_page_ready"),
+		 FAULT_ORIGIN_ASYNC_PF);
 	profile_free(p);
 }
 

@@ -119,7 +119,8 @@ TEST(json_lines_and_summary)
 	CHECK_EQ(objects, 4);
 	CHECK(strstr(out.buf, "\"gpa\":\"0x1000\",\"error_code\":\"0x100000006\","
 		     "\"error_type\":\"Write\",\"kind\":\"normal\",\"mmio\":false,"
-		     "\"delay_ns\":5000,\"count\":1,\"cause\":\"other\","
+		     "\"delay_ns\":5000,\"count\":1,\"origin\":\"guest\","
+		     "\"cause\":\"other\","
 		     "\"hva\":\"0x7f0000001000\","
 		     "\"pfn\":\"0x1234\",\"memslot\":0"));
 	CHECK(strstr(out.buf, "\"hva\":null,\"pfn\":null,\"memslot\":null"));

@@ -9,6 +9,7 @@
 #   /results/STRATEGY/rc               exit status of kvmmmu-graph
 #   /results/tree/...                  --tree, --folded, --svg of one run
 #   /results/vm-pid/...                --vm PID run (faultgen started first)
+#   /results/exec, /results/prefault   --access exec; --prefault (6.10+)
 #   /results/tracefs-before|after.txt  top-level state around all runs
 # With kvmmmu.profiler=light on the kernel command line only the
 # attribution runs happen (check, strategies, exec, vm-pid; /results/light
@@ -76,6 +77,14 @@ mkdir -p "$R/exec"
 	--json "$R/exec/faultgen.json" >"$R/exec/faults.jsonl" 2>"$R/exec/stderr.txt"
 echo $? >"$R/exec/rc"
 log "exec: rc $(cat "$R/exec/rc"), $(grep -c '"Exec"' "$R/exec/faults.jsonl") Exec faults"
+
+# --prefault: KVM maps half of each vCPU's pages ahead of the guest
+# (KVM_PRE_FAULT_MEMORY, 6.10+): faults of origin prefault, no exit.
+mkdir -p "$R/prefault"
+"$G" --json -- "$FG" --pages 16 --pages2 4 --vcpus 2 --populate --prefault 8 \
+	--json "$R/prefault/faultgen.json" >"$R/prefault/faults.jsonl" 2>"$R/prefault/stderr.txt"
+echo $? >"$R/prefault/rc"
+log "prefault: rc $(cat "$R/prefault/rc"), $(grep -c '"origin":"prefault"' "$R/prefault/faults.jsonl") prefault faults"
 
 LIGHT=''
 grep -q 'kvmmmu\.profiler=light' /proc/cmdline 2>/dev/null && LIGHT=1
