@@ -24,6 +24,7 @@
 #include "pagemap.h"
 #include "prefault.h"
 #include "report.h"
+#include "userfault.h"
 #include "vcpu.h"
 #include "vm.h"
 #include "wait.h"
@@ -168,6 +169,7 @@ static int fg_close_output(FILE *f, const struct fg_opts *o)
 static int fg_main(const struct fg_opts *o, FILE *out)
 {
 	static struct fg_result res;
+	struct fg_userfault uf = { .uffd = -1, .stop_fd = -1 };
 	struct fg_run run;
 	struct fg_vm vm;
 	int ret = -1;
@@ -175,15 +177,25 @@ static int fg_main(const struct fg_opts *o, FILE *out)
 	memset(&run, 0, sizeof(run));
 	if (fg_wait_prepare(o) || fg_setup_guest(&vm, o))
 		goto out_vm;
+	if (o->userfault && fg_userfault_start(&uf, &vm.slots[1]))
+		goto out_vm;
 	if (fg_run_init(&run, o, &vm) || fg_drive(&run))
 		goto out_run;
-	if (!fg_collect(&run, &res) && !fg_output(out, &run, &res))
-		ret = 0;
+	if (atomic_load(&uf.failed)) {
+		fg_err("--userfault: the page server failed");
+		goto out_run;
+	}
+	if (!fg_collect(&run, &res)) {
+		res.userfault_served = atomic_load(&uf.served);
+		if (!fg_output(out, &run, &res))
+			ret = 0;
+	}
 out_run:
 	if (run.timed_out)
 		return -1;
 	fg_run_destroy(&run);
 out_vm:
+	fg_userfault_stop(&uf);
 	fg_vm_destroy(&vm);
 	return ret;
 }

@@ -31,6 +31,7 @@ enum {
 	OPT_BACKING,
 	OPT_POPULATE,
 	OPT_PREFAULT,
+	OPT_USERFAULT,
 	OPT_REWRITES,
 	OPT_WAIT_FILE,
 	OPT_WAIT_SIGNAL,
@@ -50,6 +51,7 @@ static const struct option fg_long_opts[] = {
 	{ "backing",	 required_argument, NULL, OPT_BACKING },
 	{ "populate",	 no_argument,	    NULL, OPT_POPULATE },
 	{ "prefault",	 required_argument, NULL, OPT_PREFAULT },
+	{ "userfault",	 no_argument,	    NULL, OPT_USERFAULT },
 	{ "rewrites",	 required_argument, NULL, OPT_REWRITES },
 	{ "wait-file",	 required_argument, NULL, OPT_WAIT_FILE },
 	{ "wait-signal", no_argument,	    NULL, OPT_WAIT_SIGNAL },
@@ -102,6 +104,8 @@ static const char fg_help[] =
 "  --populate         pre-fault slots 1 and 2 in the host before the guest\n"
 "  --prefault N       KVM maps each vCPU's first N slot-1 pages before the\n"
 "                     guest runs (KVM_PRE_FAULT_MEMORY, Linux 6.10+)\n"
+"  --userfault        slot-1 pages come from a userfaultfd page server, with\n"
+"                     an in-kernel LAPIC: KVM takes them as async page faults\n"
 "  --wait-file PATH   before the guest starts, wait until PATH exists\n"
 "  --wait-signal      before the guest starts, wait for SIGUSR1\n"
 "  --json FILE        write the result JSON to FILE (default stdout)\n"
@@ -213,6 +217,9 @@ static int fg_parse_one(int c, const char *arg, struct fg_opts *o)
 		return fg_parse_backing(arg, &o->backing);
 	case OPT_POPULATE:
 		o->populate = true;
+		return 0;
+	case OPT_USERFAULT:
+		o->userfault = true;
 		return 0;
 	case OPT_PREFAULT:
 		return fg_parse_range("prefault", arg, 1, FG_MAX_PAGES,
@@ -359,6 +366,14 @@ int fg_parse_options(int argc, char **argv, struct fg_opts *o)
 	}
 	if (o->rewrites > 1 && !o->dirty_log) {
 		fg_err("--rewrites needs --dirty-log");
+		return FG_OPTS_EXIT_USAGE;
+	}
+	if (o->userfault && (o->populate || o->prefault || o->hugepages ||
+			     o->backing != FG_BACKING_ANON ||
+			     o->access == FG_ACCESS_EXEC)) {
+		fg_err("--userfault serves anonymous 4 KiB pages on first "
+		       "touch: not with --populate, --prefault, --hugepages, "
+		       "--backing or --access exec");
 		return FG_OPTS_EXIT_USAGE;
 	}
 	if (o->prefault > o->pages) {

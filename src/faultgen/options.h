@@ -35,6 +35,7 @@ struct fg_opts {
 	enum fg_backing backing;
 	bool populate;		/* pre-fault slots 1 and 2 in the host */
 	uint64_t prefault;	/* slot-1 pages per vCPU KVM maps ahead */
+	bool userfault;		/* slot 1 served through userfaultfd */
 	const char *wait_file;
 	bool wait_signal;
 	const char *json_path;	/* NULL: stdout */

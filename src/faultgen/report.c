@@ -27,6 +27,7 @@ static void fg_report_scenario(struct fg_json *j, const struct fg_opts *o)
 	fg_json_string(j, "backing", fg_backing_name(o->backing));
 	fg_json_bool(j, "populate", o->populate);
 	fg_json_u64(j, "prefault", o->prefault);
+	fg_json_bool(j, "userfault", o->userfault);
 	fg_json_string(j, "wait_file", o->wait_file);
 	fg_json_bool(j, "wait_signal", o->wait_signal);
 	fg_json_string(j, "json", o->json_path);
@@ -271,6 +272,10 @@ int fg_report_write(FILE *f, const struct fg_run *r,
 		fg_json_null(&j, "dirty_pages");
 		fg_json_null(&j, "dirty_pages_per_round");
 	}
+	if (o->userfault)
+		fg_json_u64(&j, "userfault_pages_served", res->userfault_served);
+	else
+		fg_json_null(&j, "userfault_pages_served");
 	fg_report_pfns(&j, res);
 	fg_report_vcpu_stats(&j, r, res);
 	fg_report_stats(&j, "vm_stats", fg_vm_stat_names, FG_NR_VM_STATS,

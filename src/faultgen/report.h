@@ -20,6 +20,7 @@ struct fg_result {
 	struct fg_stat vm_stats[FG_NR_VM_STATS];
 	struct fg_pfn pfns[2 * FG_PFN_SAMPLES];
 	unsigned int nr_pfns;
+	uint64_t userfault_served;	/* --userfault: pages copied in */
 };
 
 int fg_report_write(FILE *f, const struct fg_run *r,

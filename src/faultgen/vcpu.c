@@ -20,6 +20,7 @@
 #define X86_CR0_PE		(1ULL << 0)
 #define X86_CR0_ET		(1ULL << 4)
 #define X86_RFLAGS_FIXED	(1ULL << 1)
+#define X86_RFLAGS_IF		(1ULL << 9)
 
 /* flat 4 GiB segment; @type 0xb: code, execute/read; 0x3: data, read/write */
 static void fg_flat_segment(struct kvm_segment *seg, uint16_t selector,
@@ -35,6 +36,25 @@ static void fg_flat_segment(struct kvm_segment *seg, uint16_t selector,
 	seg->db = 1;
 	seg->s = 1;
 	seg->g = 1;
+}
+
+/*
+ * --userfault: KVM does an async page fault only while the guest could
+ * take an interrupt (RFLAGS.IF, in-kernel LAPIC); the guest gets none, as
+ * nothing raises one. With the LAPIC in the kernel the vCPUs other than
+ * the first would wait for INIT/SIPI: make every one runnable.
+ */
+static int fg_vcpu_runnable(struct fg_vcpu *v)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+
+	if (!v->ctx->opts->userfault)
+		return 0;
+	if (ioctl(v->fd, KVM_SET_MP_STATE, &mp)) {
+		fg_perror("KVM_SET_MP_STATE");
+		return -1;
+	}
+	return 0;
 }
 
 /**
@@ -67,11 +87,13 @@ static int fg_vcpu_setup_regs(struct fg_vcpu *v)
 	regs.rip = fg_vcpu_code_gpa(v->id);
 	regs.rsp = fg_vcpu_stack_gpa(v->id) + FG_PAGE_SIZE;
 	regs.rflags = X86_RFLAGS_FIXED;
+	if (v->ctx->opts->userfault)
+		regs.rflags |= X86_RFLAGS_IF;
 	if (ioctl(v->fd, KVM_SET_REGS, &regs)) {
 		fg_perror("KVM_SET_REGS");
 		return -1;
 	}
-	return 0;
+	return fg_vcpu_runnable(v);
 }
 
 static int fg_vcpu_create(struct fg_run *r, unsigned int id)

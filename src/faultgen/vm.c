@@ -269,6 +269,11 @@ int fg_vm_create(struct fg_vm *vm, const struct fg_opts *o)
 	vm->vm_fd = -1;
 	if (fg_kvm_open(vm))
 		return -1;
+	/* async page faults need the LAPIC in the kernel (--userfault) */
+	if (o->userfault && ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0)) {
+		fg_perror("KVM_CREATE_IRQCHIP");
+		return -1;
+	}
 	if (fg_slot_add(vm, 0, FG_SLOT0_GPA, FG_SLOT0_SIZE, o))
 		return -1;
 	if (fg_slot_add(vm, 1, FG_SLOT1_GPA, fg_slot1_size(o), o))

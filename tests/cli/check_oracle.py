@@ -101,6 +101,32 @@ def prefault_checks(fg, faults, check):
               and x["vcpu"] is None), len(pre))
 
 
+def userfault_checks(fg, faults, check):
+    """--userfault: every slot-1 page was served through userfaultfd and
+    became an async page fault: the guest's fault (KVM's non-blocking GUP
+    gave up in handle_userfault, no PFN) and a repeat of it while the page
+    was on its way are guest faults; kvm_arch_async_page_ready mapping the
+    page is one async-pf fault, with its PFN."""
+    slot1 = expected_pages(fg, 1)
+    served = fg.get("userfault_pages_served")
+    apf = [x for x in faults if x.get("origin") == "async-pf"]
+    check("async-pf faults == pages served through userfaultfd",
+          len(apf), served)
+    check("pages served through userfaultfd == slot-1 pages touched",
+          served, len(slot1))
+    got = {int(x["gpa"], 16) & ~0xfff for x in apf if x["gpa"]}
+    check("async-pf fault pages == slot-1 pages", sorted(got) == sorted(slot1),
+          True)
+    check("async-pf faults complete, normal, vCPU-less",
+          sum(1 for x in apf if x["complete"] and x["kind"] == "normal"
+              and x["vcpu"] is None), len(apf))
+    guest = [x for x in faults if x.get("origin", "guest") == "guest" and
+             x["gpa"] and int(x["gpa"], 16) & ~0xfff in slot1]
+    check("guest faults on slot-1 pages typed Write, cause userfaultfd",
+          sum(1 for x in guest if x["error_type"] == "Write"
+              and x["cause"] == "userfaultfd"), len(guest))
+
+
 def memslot_checks(fg, faults, check, required, has_npages=True):
     """MEM_SLOTID and HVA against faultgen's memslots, when the tool had
     them (the kvmmmu_graph/memslot kprobe)."""
@@ -166,10 +192,12 @@ def pfn_checks(fg, faults, check):
     check("sampled pages without a PFN (other than after an incomplete fault)",
           sum(1 for g, _ in pages if g not in last and g not in cut), 0)
     # the fast path's PFN comes from its new SPTE: every complete fault
-    # on a backed page has one, whatever its kind
+    # on a backed page has one, whatever its kind; the guest's faults on
+    # a page still in userfaultfd (--userfault) mapped nothing
     check("complete non-MMIO faults without a PFN",
           sum(1 for x in faults if x["complete"] and not x["mmio"]
-              and x["gpa"] and not x["pfn"]), 0)
+              and x["gpa"] and not x["pfn"]
+              and x.get("cause") != "userfaultfd"), 0)
 
 
 def type_checks(fg, faults, check):
@@ -274,7 +302,10 @@ def main(argv):
         check("slot-2 fault pages == touched pages", sorted(seen) == sorted(want), True)
         if seen != want:
             print(f"     missing {len(want - seen)}, extra {len(seen - want)}")
-    type_checks(fg, everything, check)
+    if fg["scenario"].get("userfault"):
+        userfault_checks(fg, everything, check)
+    else:
+        type_checks(fg, everything, check)
     pfn_checks(fg, everything, check)
     memslot_checks(fg, everything, check, want_memslot, has_npages)
     folded = os.path.join(os.path.dirname(out), "folded.txt")

@@ -147,6 +147,22 @@ prefault_check() {
 	sed 's/^/      /' "$d/oracle.txt"
 }
 
+# userfault_check KERNEL OUT MEMSLOT: pages served through userfaultfd
+# become async page faults; one async-pf fault maps each, the guest's
+# own faults on them still equal KVM's pf_taken.
+userfault_check() {
+	local k=$1 d=$2/userfault ms=$3
+	python3 "$srcdir/tests/cli/check_oracle.py" --live "$d/faultgen.json" "$d/faults.jsonl" $ms >"$d/oracle.txt" 2>&1
+	if [ "$(cat "$d/rc" 2>/dev/null)" = 0 ] && grep -q '^ok   async-pf faults == pages served through userfaultfd: tool [1-9]' "$d/oracle.txt" &&
+		! grep -q '^DIFF' "$d/oracle.txt"; then
+		pass "$k: --userfault: async page faults, one async-pf fault per page served"
+	else
+		fail "$k: --userfault: async page faults, one async-pf fault per page served" \
+			"rc $(cat "$d/rc" 2>/dev/null): $(head -c 200 "$d/stderr.txt") $(grep DIFF "$d/oracle.txt" 2>/dev/null | tr '\n' ' ')"
+	fi
+	sed 's/^/      /' "$d/oracle.txt"
+}
+
 # profiler_checks KERNEL: kvmmmu-graph itself in the guest, every strategy
 # the kernel allows, checked against faultgen's KVM counters.
 profiler_checks() {
@@ -214,6 +230,7 @@ profiler_checks() {
 			"rc $(cat "$d/rc" 2>/dev/null): $(grep DIFF "$d/oracle.txt" 2>/dev/null | tr '\n' ' ')"
 	fi
 	prefault_check "$k" "$out" "$ms"
+	userfault_check "$k" "$out" "$ms"
 	tracefs_restored_check "$k" "$out"
 	load_checks "$k" "$out"
 	if [ -f "$out/light" ]; then

@@ -10,6 +10,7 @@
 #   /results/tree/...                  --tree, --folded, --svg of one run
 #   /results/vm-pid/...                --vm PID run (faultgen started first)
 #   /results/exec, /results/prefault   --access exec; --prefault (6.10+)
+#   /results/userfault                 --userfault (async page faults)
 #   /results/tracefs-before|after.txt  top-level state around all runs
 # With kvmmmu.profiler=light on the kernel command line only the
 # attribution runs happen (check, strategies, exec, vm-pid; /results/light
@@ -85,6 +86,14 @@ mkdir -p "$R/prefault"
 	--json "$R/prefault/faultgen.json" >"$R/prefault/faults.jsonl" 2>"$R/prefault/stderr.txt"
 echo $? >"$R/prefault/rc"
 log "prefault: rc $(cat "$R/prefault/rc"), $(grep -c '"origin":"prefault"' "$R/prefault/faults.jsonl") prefault faults"
+
+# --userfault: slot 1 served by a userfaultfd page server (as postcopy
+# migration does), in-kernel LAPIC: KVM takes async page faults.
+mkdir -p "$R/userfault"
+"$G" --json -- "$FG" --pages 16 --pages2 4 --vcpus 2 --userfault \
+	--json "$R/userfault/faultgen.json" >"$R/userfault/faults.jsonl" 2>"$R/userfault/stderr.txt"
+echo $? >"$R/userfault/rc"
+log "userfault: rc $(cat "$R/userfault/rc"), $(grep -c '"origin":"async-pf"' "$R/userfault/faults.jsonl") async-pf faults"
 
 LIGHT=''
 grep -q 'kvmmmu\.profiler=light' /proc/cmdline 2>/dev/null && LIGHT=1
