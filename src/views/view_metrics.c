@@ -51,6 +51,7 @@ struct vm_metrics {
 	int pid;			/* -1: every VM past MAX_VMS */
 	uint64_t faults[FAULT_KIND_COUNT][MAX_CAUSES];
 	uint64_t incomplete;
+	uint64_t ahead[FAULT_ORIGIN_COUNT];	/* faults KVM took itself */
 	struct mhist delay[FAULT_KIND_COUNT];
 	struct mhist phase[PROFILE_MAX_PHASES];
 };
@@ -153,6 +154,8 @@ static int metrics_add(void *state, const struct fault *f)
 	}
 	c = cause_of(m, cause);
 	vm->faults[kind][c]++;
+	if (f->origin != FAULT_ORIGIN_GUEST && f->origin < FAULT_ORIGIN_COUNT)
+		vm->ahead[f->origin]++;
 	if (!f->complete) {
 		vm->incomplete++;
 		goto out;
@@ -264,9 +267,26 @@ static void put_faults(const struct metrics *m, FILE *out, bool om)
 		"counter", "Faults touched by lost events or truncation "
 		"(counted in kvmmmu_faults_total, not in the histograms).",
 		false };
+	struct family ahead = { out, om, "kvmmmu_faults_ahead_total",
+		"counter", "Faults KVM took to map pages ahead of the guest, "
+		"by origin (prefault, async-pf): counted in kvmmmu_faults_total "
+		"but not in KVM's pf_taken.", false };
 	const struct vm_metrics *vm;
 	unsigned int i, k, c;
 
+	for (i = 0; i <= MAX_VMS; i++) {
+		vm = m->vms[i];
+		for (k = FAULT_ORIGIN_GUEST + 1; vm && k < FAULT_ORIGIN_COUNT;
+		     k++) {
+			if (!vm->ahead[k])
+				continue;
+			family_start(&ahead);
+			fputs("kvmmmu_faults_ahead_total{", out);
+			put_pid(out, vm->pid);
+			fprintf(out, ",origin=\"%s\"} %" PRIu64 "\n",
+				fault_origin_name(k), vm->ahead[k]);
+		}
+	}
 	for (i = 0; i <= MAX_VMS; i++) {
 		vm = m->vms[i];
 		for (k = 0; vm && k < FAULT_KIND_COUNT; k++) {

@@ -77,6 +77,7 @@ static void add_faults(struct report *r)
 	fault_at(&f, 200, FAULT_KIND_FAST, 0x100000007ull, 2000000000ull);
 	report_fault(&f, r);
 	fault_at(&f, 100, FAULT_KIND_NORMAL, 0x100000006ull, 1000);
+	f.origin = FAULT_ORIGIN_PREFAULT;	/* KVM_PRE_FAULT_MEMORY */
 	report_fault(&f, r);
 }
 
@@ -156,6 +157,11 @@ TEST(exposition_counts_buckets_and_sums)
 	CHECK(strstr(text, "kvmmmu_faults_total{pid=\"200\",type=\"fast\","
 		     "cause=\"dirty-log\"} 1\n"));
 	CHECK(strstr(text, "kvmmmu_incomplete_faults_total{pid=\"100\"} 1\n"));
+	CHECK(strstr(text, "# TYPE kvmmmu_faults_ahead_total counter\n"));
+	CHECK(strstr(text, "kvmmmu_faults_ahead_total{pid=\"100\","
+		     "origin=\"prefault\"} 1\n"));
+	CHECK(!strstr(text, "kvmmmu_faults_ahead_total{pid=\"200\""));
+	CHECK(!strstr(text, "origin=\"guest\""));
 	CHECK(strstr(text, "kvmmmu_incomplete_faults_total{pid=\"200\"} 0\n"));
 	/* complete normal faults of 5 us and 1 us; le is inclusive */
 	CHECK(strstr(text, "# TYPE kvmmmu_fault_duration_seconds histogram\n"));
