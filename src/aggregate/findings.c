@@ -168,10 +168,17 @@ static void watch_repeats(struct findings *fi, const struct fault *f)
 		note_stuck(fi, f, w);
 }
 
+/*
+ * Findings are about the time vCPUs waited. KVM_PRE_FAULT_MEMORY maps
+ * pages before the guest needs them: its faults (which would read as
+ * first-touch, with the advice to pre-fault) stay out.
+ */
 void findings_add(struct findings *fi, const struct fault *f)
 {
 	struct cause_stats *c = &fi->causes[slot_of(f->cause)];
 
+	if (f->origin == FAULT_ORIGIN_PREFAULT)
+		return;
 	c->faults++;
 	if (f->complete) {
 		c->complete++;

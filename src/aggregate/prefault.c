@@ -99,8 +99,9 @@ void prefault_add(struct prefault *pf, const struct fault *f)
 	struct prefault_range *c;
 	uint64_t gpa;
 
+	/* pages KVM_PRE_FAULT_MEMORY mapped are pre-faulted already */
 	if (!pf || f->cause != pf->cause || !f->complete ||
-	    f->gpa == FAULT_UNKNOWN)
+	    f->gpa == FAULT_UNKNOWN || f->origin == FAULT_ORIGIN_PREFAULT)
 		return;
 	pf->faults++;
 	c = chunk_of(pf, f->gpa >> 12);

@@ -157,6 +157,13 @@ TEST(findings_by_time_with_hints_and_threshold)
 	fa.delay_ns = 1000;
 	fa.cause = cause_classify(cc, &fa);
 	findings_add(fi, &fa);
+	/* KVM_PRE_FAULT_MEMORY's first touches: no vCPU waited, no finding */
+	normal_fault(&fa, "do_anonymous_page", true);
+	fa.origin = FAULT_ORIGIN_PREFAULT;
+	fa.delay_ns = 1000000;
+	fa.cause = cause_classify(cc, &fa);
+	findings_add(fi, &fa);
+	fa.origin = FAULT_ORIGIN_GUEST;
 	out = open_memstream(&buf, &len);
 	findings_print_text(fi, out);
 	fclose(out);
@@ -238,6 +245,13 @@ TEST(prefault_ranges_merge_adjacent_chunks)
 	normal_fault(&fa, "do_wp_page", true);
 	fa.cause = cause_classify(cc, &fa);
 	prefault_add(pf, &fa);
+	/* KVM_PRE_FAULT_MEMORY's own first touch: pre-faulted already */
+	normal_fault(&fa, "do_anonymous_page", true);
+	fa.gpa = 0x80000000;
+	fa.origin = FAULT_ORIGIN_PREFAULT;
+	fa.cause = cause_classify(cc, &fa);
+	prefault_add(pf, &fa);
+	fa.origin = FAULT_ORIGIN_GUEST;
 	n = prefault_ranges(pf, &r);
 	CHECK_EQ(n, 2);
 	CHECK_EQ(prefault_faults(pf), 769);
