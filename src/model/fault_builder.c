@@ -400,16 +400,21 @@ static void on_call_entry(struct fault_builder *b, struct thread_state *t,
 			  const struct trace_record *rec)
 {
 	uint32_t func = symbols_resolve(b->cfg.syms, rec->func);
-	int origin;
+	int origin = root_origin(b, func);
 
 	if (t->in_fault) {
-		if (rec->depth > t->root_depth) {
+		/*
+		 * Only a root begins a new fault. Anything else, even at the
+		 * root's depth, is an interrupt taken while a call (the root
+		 * too, as it returned) was entered or left: 6.1 shows its
+		 * handlers at that call's depth.
+		 */
+		if (rec->depth > t->root_depth || origin < 0) {
 			push_call(b, t, func);
 			return;
 		}
 		abort_fault(b, t);	/* the root's exit was lost */
 	}
-	origin = root_origin(b, func);
 	if (origin < 0)
 		return;
 	end_fast_mmio(b, t, rec->ts);

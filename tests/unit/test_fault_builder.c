@@ -354,6 +354,32 @@ TEST(interrupt_shown_at_the_depth_of_the_interrupted_call)
 	fault_builder_free(b);
 }
 
+/*
+ * Seen on 6.1 in CI: an interrupt taken as the root returned shows
+ * irq_enter_rcu at the root's own depth, and the root's exit 4 ms later.
+ * Not a root, so not a new fault: the fault stays whole.
+ */
+TEST(interrupt_at_the_root_depth_is_not_a_new_fault)
+{
+	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
+
+	feed(b, pf(1, 0, 0x17d000, 0x100000007ull));
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, ent(1, 0, A_TDP, 1));
+	feed(b, ev(REC_FAST_PF, 1, 0));
+	feed(b, ext(1, 0, A_TDP, 1, 10, 50));
+	feed(b, ent(1, 0, A_RUN, 0));		/* irq_enter_rcu */
+	feed(b, ext(1, 0, A_RUN, 0, 200, 208));
+	feed(b, ext(1, 0, A_ROOT, 0, 5, 4050));
+	CHECK_EQ(nr_emitted, 1);
+	CHECK(last.complete);
+	CHECK_EQ(last.delay_ns, 4045);
+	CHECK_EQ(last.nr_nodes, 3);
+	CHECK_EQ(last.nodes[2].parent, 0);
+	CHECK_EQ(fault_builder_stats(b)->unmatched, 0);
+	fault_builder_free(b);
+}
+
 TEST(exit_of_a_call_entered_before_the_fault_is_ignored)
 {
 	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
@@ -621,6 +647,7 @@ int main(void)
 	RUN(lost_root_exit_closes_fault_as_incomplete);
 	RUN(untraced_frames_between_calls_keep_the_fault_complete);
 	RUN(interrupt_shown_at_the_depth_of_the_interrupted_call);
+	RUN(interrupt_at_the_root_depth_is_not_a_new_fault);
 	RUN(exit_of_a_call_entered_before_the_fault_is_ignored);
 	RUN(faults_without_a_memslot_record_use_the_slots_seen);
 	RUN(intel_ept_misconfig_without_page_fault_event_is_mmio);
