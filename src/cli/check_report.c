@@ -14,6 +14,9 @@
 
 /* "  label   state text", without trailing blanks. */
 static void row(FILE *out, const char *label, const char *state,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void row(FILE *out, const char *label, const char *state,
 		const char *fmt, ...)
 {
 	char line[1024];
@@ -34,6 +37,12 @@ static void row(FILE *out, const char *label, const char *state,
 static const char *yes_no(bool b)
 {
 	return b ? "yes" : "no";
+}
+
+/* A row that is only yes or no. */
+static void flag_row(FILE *out, const char *label, bool yes)
+{
+	row(out, label, yes_no(yes), "%s", "");
 }
 
 static void print_tracefs(FILE *out, const struct host_caps *c)
@@ -67,7 +76,7 @@ static void print_tracers(FILE *out, const struct host_caps *c)
 	    c->ftrace_filter_instance), "%s", c->ftrace_filter_why);
 	row(out, "set_ftrace_pid (instance)", yes_no(c->ftrace_pid_instance),
 	    "%s", c->ftrace_pid_why);
-	row(out, "set_event_pid", yes_no(c->event_pid), "");
+	flag_row(out, "set_event_pid", c->event_pid);
 	row(out, "available_filter_functions readable",
 	    yes_no(c->filter_functions), "%s", c->filter_functions_why);
 	row(out, "trace clock", c->clock ? "yes" : "no", "%s%s%s",
@@ -80,7 +89,7 @@ static void print_tracers(FILE *out, const struct host_caps *c)
 		row(out, "leftovers of killed runs", "yes", "%s (the next trace "
 		    "removes them)", c->stale_what);
 	else
-		row(out, "leftovers of killed runs", "no", "");
+		flag_row(out, "leftovers of killed runs", false);
 }
 
 /* yes / no / "?" when available_filter_functions could not be read */
@@ -127,8 +136,8 @@ static void print_events(FILE *out, const struct host_caps *c,
 	unsigned int i;
 
 	fprintf(out, "events\n");
-	row(out, "kvm:kvm_page_fault", yes_no(c->ev_page_fault), "");
-	row(out, "kvm:kvm_entry", yes_no(c->ev_entry), "");
+	flag_row(out, "kvm:kvm_page_fault", c->ev_page_fault);
+	flag_row(out, "kvm:kvm_entry", c->ev_entry);
 	for (i = 0; prof && i < c->nr_events; i++) {
 		snprintf(label, sizeof(label), "%s", profile_event(prof, i));
 		row(out, label, yes_no(c->event_present[i]), "(profile)");
@@ -168,8 +177,8 @@ static void print_features(FILE *out, const struct host_caps *c)
 	row(out, "BTF kvm", yes_no(c->btf_kvm), "%s", c->btf_kvm ?
 	    "/sys/kernel/btf/kvm" : c->kvm.builtin ?
 	    "kvm is built in: its types are in vmlinux" : "");
-	row(out, "kprobe_events", yes_no(c->kprobe_events), "");
-	row(out, "dynamic_events", yes_no(c->dynamic_events), "");
+	flag_row(out, "kprobe_events", c->kprobe_events);
+	flag_row(out, "dynamic_events", c->dynamic_events);
 	row(out, "fprobe events", yes_no(c->fprobe), "%s", c->fprobe ? "" :
 	    "README has no 'f[:[GRP/][EVENT]] FUNCTION'");
 	row(out, "lockdown", "", "%s", c->lockdown[0] ? c->lockdown :
