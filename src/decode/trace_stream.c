@@ -27,6 +27,9 @@
 #include "trace_stream.h"
 
 #define STREAM_MAX_CPUS	1024
+/* ring-buffer sub-buffers: a page, or a power of two of them (6.7+) */
+#define SUBBUF_MIN	4096
+#define SUBBUF_MAX	(1 << 20)
 
 /* Flags in the sub-buffer header's commit word (kernel ring_buffer.c). */
 #define RB_MISSED_EVENTS	(1ull << 31)
@@ -69,15 +72,33 @@ struct trace_stream {
 	struct cpu_reader cpus[];
 };
 
-static struct trace_stream *stream_alloc(struct tep_handle *tep, int nr_cpus)
+/*
+ * The sub-buffer size that events/header_page gives (data offset + data
+ * size), the page size when it gives none, or -EINVAL when it is not a
+ * power of two from 4 KiB to 1 MiB: kbuffer reads a sub-buffer's header
+ * and lost-events count where that size puts them, so a smaller one
+ * would have it read past the buffer (found by fuzz_replay).
+ */
+static int sub_buffer_size(struct tep_handle *tep)
+{
+	int size = tep_get_sub_buffer_size(tep);
+
+	if (size <= 0)
+		return getpagesize();
+	if (size < SUBBUF_MIN || size > SUBBUF_MAX || (size & (size - 1)))
+		return -EINVAL;
+	return size;
+}
+
+/* @psize: from sub_buffer_size() */
+static struct trace_stream *stream_alloc(struct tep_handle *tep, int nr_cpus,
+					 int psize)
 {
 	struct trace_stream *st;
-	int i, psize = tep_get_sub_buffer_size(tep);
+	int i;
 
 	if (nr_cpus <= 0 || nr_cpus > STREAM_MAX_CPUS)
 		return NULL;
-	if (psize <= 0)
-		psize = getpagesize();
 	st = calloc(1, sizeof(*st) + nr_cpus * sizeof(struct cpu_reader));
 	if (!st)
 		return NULL;
@@ -155,8 +176,9 @@ struct trace_stream *trace_stream_open_live(struct tracefs_instance *inst,
 					    struct tep_handle *tep,
 					    int nr_cpus)
 {
-	struct trace_stream *st = stream_alloc(tep, nr_cpus);
-	int i;
+	int i, psize = sub_buffer_size(tep);
+	struct trace_stream *st = psize < 0 ? NULL :
+				  stream_alloc(tep, nr_cpus, psize);
 
 	if (!st)
 		return NULL;
@@ -170,16 +192,21 @@ struct trace_stream *trace_stream_open_dir(const char *dir,
 					   char *err, size_t errlen)
 {
 	struct trace_stream *st;
-	int i, nr, psize = tep_get_sub_buffer_size(tep);
+	int i, nr, psize = sub_buffer_size(tep);
 	int fds[STREAM_MAX_CPUS];
 
-	if (psize <= 0)
-		psize = getpagesize();
+	if (psize < 0) {
+		snprintf(err, errlen, "events/header_page: a sub-buffer of %d "
+			 "bytes (data offset + size), not a power of two from "
+			 "%d to %d", tep_get_sub_buffer_size(tep), SUBBUF_MIN,
+			 SUBBUF_MAX);
+		return NULL;
+	}
 	nr = stream_files_open(dir, (size_t)psize, fds, STREAM_MAX_CPUS,
 			       err, errlen);
 	if (nr < 0)
 		return NULL;
-	st = stream_alloc(tep, nr);
+	st = stream_alloc(tep, nr, psize);
 	if (!st) {
 		snprintf(err, errlen, "out of memory");
 		for (i = 0; i < nr; i++)

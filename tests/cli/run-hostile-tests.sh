@@ -82,6 +82,8 @@ expect field_offset_past_page 1 "fault_address at offset 8000.*does not fit" \
 	-- --input "$c/field_offset_past_page" --summary-only
 expect common_offset_past_page 1 "common_pid at offset 70000" -- \
 	--input "$c/common_offset_past_page" --summary-only
+expect header_page_tiny_subbuffer 1 "header_page: a sub-buffer of 16 bytes" -- \
+	--input "$c/header_page_tiny_subbuffer" --summary-only
 
 # a format file with a field line missing: libtraceevent crashed on it
 for n in format_missing_field format_missing_common_type; do
