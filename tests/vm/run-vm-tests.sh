@@ -126,41 +126,42 @@ isnum() { case "${1:-x}" in ''|*[!0-9-]*) return 1 ;; esac; }
 # shellcheck source=tests/vm/load-checks.sh
 . "$here/load-checks.sh"
 
+# ahead_check KERNEL DIR MEMSLOT NAME OK_LINE: a faultgen run of faults
+# KVM takes ahead of the guest, through check_oracle.py; it passes when
+# every check agrees and OK_LINE (a positive count) is among them.
+ahead_check() {
+	local k=$1 d=$2 ms=$3 name=$4 okline=$5
+	python3 "$srcdir/tests/cli/check_oracle.py" --live "$d/faultgen.json" "$d/faults.jsonl" $ms >"$d/oracle.txt" 2>&1
+	if [ "$(cat "$d/rc" 2>/dev/null)" = 0 ] && grep -q "^ok   $okline: tool [1-9]" "$d/oracle.txt" &&
+		! grep -q '^DIFF' "$d/oracle.txt"; then
+		pass "$k: $name"
+	else
+		fail "$k: $name" \
+			"rc $(cat "$d/rc" 2>/dev/null): $(head -c 200 "$d/stderr.txt") $(grep DIFF "$d/oracle.txt" 2>/dev/null | tr '\n' ' ')"
+	fi
+	sed 's/^/      /' "$d/oracle.txt"
+}
+
 # prefault_check KERNEL OUT MEMSLOT: KVM_PRE_FAULT_MEMORY's faults, of
 # origin prefault, one per page on exactly the pages mapped ahead; the
 # guest's own faults still equal KVM's pf_taken. Kernels before 6.10 lack
 # the ioctl: faultgen says so and the check is skipped with that reason.
 prefault_check() {
-	local k=$1 d=$2/prefault ms=$3
+	local d=$2/prefault
 	if grep -q "has no KVM_PRE_FAULT_MEMORY" "$d/stderr.txt" 2>/dev/null; then
-		skip "$k: --prefault: KVM's faults ahead of the guest" "$(grep -o 'this KVM has no.*' "$d/stderr.txt" | head -n1)"
+		skip "$1: --prefault: KVM's faults ahead of the guest" "$(grep -o 'this KVM has no.*' "$d/stderr.txt" | head -n1)"
 		return
 	fi
-	python3 "$srcdir/tests/cli/check_oracle.py" --live "$d/faultgen.json" "$d/faults.jsonl" $ms >"$d/oracle.txt" 2>&1
-	if [ "$(cat "$d/rc" 2>/dev/null)" = 0 ] && grep -q '^ok   prefault faults == pages KVM mapped ahead: tool [1-9]' "$d/oracle.txt" &&
-		! grep -q '^DIFF' "$d/oracle.txt"; then
-		pass "$k: --prefault: KVM's faults ahead of the guest, apart from its pf_taken"
-	else
-		fail "$k: --prefault: KVM's faults ahead of the guest, apart from its pf_taken" \
-			"rc $(cat "$d/rc" 2>/dev/null): $(head -c 200 "$d/stderr.txt") $(grep DIFF "$d/oracle.txt" 2>/dev/null | tr '\n' ' ')"
-	fi
-	sed 's/^/      /' "$d/oracle.txt"
+	ahead_check "$1" "$d" "$3" "--prefault: KVM's faults ahead of the guest, apart from its pf_taken" \
+		"prefault faults == pages KVM mapped ahead"
 }
 
 # userfault_check KERNEL OUT MEMSLOT: pages served through userfaultfd
 # become async page faults; one async-pf fault maps each, the guest's
 # own faults on them still equal KVM's pf_taken.
 userfault_check() {
-	local k=$1 d=$2/userfault ms=$3
-	python3 "$srcdir/tests/cli/check_oracle.py" --live "$d/faultgen.json" "$d/faults.jsonl" $ms >"$d/oracle.txt" 2>&1
-	if [ "$(cat "$d/rc" 2>/dev/null)" = 0 ] && grep -q '^ok   async-pf faults == pages served through userfaultfd: tool [1-9]' "$d/oracle.txt" &&
-		! grep -q '^DIFF' "$d/oracle.txt"; then
-		pass "$k: --userfault: async page faults, one async-pf fault per page served"
-	else
-		fail "$k: --userfault: async page faults, one async-pf fault per page served" \
-			"rc $(cat "$d/rc" 2>/dev/null): $(head -c 200 "$d/stderr.txt") $(grep DIFF "$d/oracle.txt" 2>/dev/null | tr '\n' ' ')"
-	fi
-	sed 's/^/      /' "$d/oracle.txt"
+	ahead_check "$1" "$2/userfault" "$3" "--userfault: async page faults, one async-pf fault per page served" \
+		"async-pf faults == pages served through userfaultfd"
 }
 
 # profiler_checks KERNEL: kvmmmu-graph itself in the guest, every strategy
