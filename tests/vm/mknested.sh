@@ -28,7 +28,9 @@ done
 [ -n "$out" ] || die "--out is required"
 [ -f "$kdir/.complete" ] || die "'$kdir' is not a kernel fetched by fetch-kernel.sh"
 
-QEMU_BIN=$(command -v "${QEMU:-qemu-system-x86_64}" || true)
+# the QEMU under test inside the test host: the system's, not $QEMU (the
+# one that runs the test host, which may be another build)
+QEMU_BIN=$(command -v "${KVMMMU_NESTED_QEMU:-qemu-system-x86_64}" || true)
 BUSYBOX=${BUSYBOX:-$(command -v busybox || true)}
 [ -x "$QEMU_BIN" ] || die "qemu-system-x86_64 not found (install qemu-system-x86)"
 [ -x "$BUSYBOX" ] || die "busybox not found (install busybox-static)"
