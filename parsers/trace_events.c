@@ -22,7 +22,7 @@
 enum field_target {
 	T_NONE, T_FUNC, T_DEPTH, T_CALLTIME, T_RETTIME, T_VCPU, T_ADDR,
 	T_GFN, T_ERROR, T_PFN, T_EXIT_INFO, T_EXIT_REASON, T_SLOT_ID,
-	T_BASE_GFN, T_UADDR, T_NPAGES, T_SPTE,
+	T_BASE_GFN, T_UADDR, T_NPAGES, T_SPTE, T_SLOT_PTR,
 };
 
 struct field_spec {
@@ -63,7 +63,9 @@ static const struct event_spec specs[] = {
 	{ "kvmmmu_graph", "memslot", REC_MEMSLOT,
 	  { { "slot_id", T_SLOT_ID }, { "base_gfn", T_BASE_GFN },
 	    { "uaddr", T_UADDR }, { "npages", T_NPAGES },
-	    { "gfn", T_GFN } } },
+	    { "gfn", T_GFN },
+	    /* last: a NULL slot voids the fields read through it */
+	    { "slot", T_SLOT_PTR } } },
 };
 
 #define NR_SPECS (sizeof(specs) / sizeof(specs[0]))
@@ -278,6 +280,10 @@ static void store(struct trace_record *rec, enum field_target t, uint64_t v)
 	case T_UADDR:		rec->uaddr = v; break;
 	case T_NPAGES:		rec->npages = v; break;
 	case T_SPTE:		rec->spte = v; break;
+	case T_SLOT_PTR:
+		if (!v)
+			rec->slot_id = -1;
+		break;
 	case T_NONE:		break;
 	}
 }

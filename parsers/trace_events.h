@@ -48,7 +48,7 @@ enum rec_type {
  * @spte:	the new SPTE a fast-path fault installed (fast pf), 0 if absent
  * @exit_info:	kvm_exit info1 (EPT exit qualification on Intel)
  * @exit_reason: kvm_exit exit reason
- * @slot_id:	memslot id (memslot probe)
+ * @slot_id:	memslot id (memslot probe), -1 when called without a slot
  * @base_gfn:	memslot base gfn (memslot probe)
  * @uaddr:	memslot userspace address (memslot probe)
  * @npages:	memslot size in pages (memslot probe), 0 if absent

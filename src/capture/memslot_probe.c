@@ -173,6 +173,10 @@ static int fetch_type(unsigned int size, bool is_signed, char *buf,
 /*
  * @slot: fetch argument of the memslot pointer ("$arg1", "+40($arg2)"),
  * @gfn: fetch argument of the gfn, with its type.
+ * The pointer itself is the last field: KVM calls the fault-in functions
+ * with no slot too (MMIO, a gfn outside every slot), and a kprobe that
+ * cannot read through it leaves the other fields as they were in the
+ * ring buffer, so a record whose slot is 0 says nothing.
  */
 static int format_line(const struct memslot_site *site,
 		       const struct memslot_offsets *off, const char *slot,
@@ -188,11 +192,11 @@ static int format_line(const struct memslot_site *site,
 		return -EOPNOTSUPP;
 	n = snprintf(buf, len, "p:%s/%s %s slot_id=+%u(%s):%s "
 		     "base_gfn=+%u(%s):%s uaddr=+%u(%s):%s "
-		     "npages=+%u(%s):%s gfn=%s",
+		     "npages=+%u(%s):%s gfn=%s slot=%s:x64",
 		     MEMSLOT_EVENT_SYSTEM, MEMSLOT_EVENT_NAME, site->func,
 		     off->id, slot, tid, off->base_gfn, slot, tbase,
 		     off->uaddr, slot, tuaddr, off->npages, slot, tnpages,
-		     gfn);
+		     gfn, slot);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 

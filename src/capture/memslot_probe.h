@@ -11,7 +11,8 @@
  * struct offsets come from the running kernel's BTF, never from constants:
  *
  *	p:kvmmmu_graph/memslot __gfn_to_pfn_memslot slot_id=+260($arg1):s16
- *	  base_gfn=+176($arg1):u64 uaddr=+248($arg1):u64 gfn=$arg2:u64
+ *	  base_gfn=+176($arg1):u64 uaddr=+248($arg1):u64
+ *	  npages=+184($arg1):u64 gfn=$arg2:u64 slot=$arg1:x64
  *
  * The first profile function that this kernel can probe wins. Everything
  * that can go wrong (no kprobe events, no BTF, lockdown, no such function)

@@ -563,6 +563,8 @@ static void on_memslot(struct thread_state *t, const struct trace_record *rec)
 	struct fault *f = &t->fault;
 	uint64_t gfn = rec->addr >> 12;
 
+	if (rec->slot_id < 0)
+		return;	/* called without a slot (MMIO, no memslot) */
 	if (f->memslot >= 0)
 		return;	/* the fault-in came first; later calls prefetch */
 	f->memslot = rec->slot_id;

@@ -104,7 +104,7 @@ TEST(line_of_slot_form_on_6_1)
 	CHECK_LINE(buf, "p:kvmmmu_graph/memslot __gfn_to_pfn_memslot "
 		  "slot_id=+260($arg1):s16 base_gfn=+176($arg1):u64 "
 		  "uaddr=+248($arg1):u64 npages=+184($arg1):u64 "
-		  "gfn=$arg2:u64");
+		  "gfn=$arg2:u64 slot=$arg1:x64");
 }
 
 TEST(line_of_fault_form_on_6_12_dereferences_fault_slot)
@@ -117,7 +117,7 @@ TEST(line_of_fault_form_on_6_12_dereferences_fault_slot)
 	CHECK_LINE(buf, "p:kvmmmu_graph/memslot kvm_faultin_pfn "
 		  "slot_id=+260(+40($arg2)):s16 base_gfn=+176(+40($arg2)):u64 "
 		  "uaddr=+248(+40($arg2)):u64 npages=+184(+40($arg2)):u64 "
-		  "gfn=+32($arg2):u64");
+		  "gfn=+32($arg2):u64 slot=+40($arg2):x64");
 	CHECK_EQ(memslot_probe_format(&s, &off_61, buf, sizeof(buf)), 0);
 	CHECK(contains(buf, "slot_id=+260(+32($arg2)):s16"));
 	CHECK(contains(buf, "gfn=+24($arg2):u64"));
@@ -536,6 +536,54 @@ TEST(decoder_reads_the_kprobe_event)
 	tep_free(tep);
 }
 
+/* the same event with the slot pointer last (memslot_probe_format) */
+static const char memslot_format_ptr[] =
+	"name: memslot\nID: 1451\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+	"\tfield:unsigned long __probe_ip;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:s16 slot_id;\toffset:16;\tsize:2;\tsigned:1;\n"
+	"\tfield:u64 base_gfn;\toffset:18;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 uaddr;\toffset:26;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 npages;\toffset:34;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 gfn;\toffset:42;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 slot;\toffset:50;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"(%lx) slot_id=%d base_gfn=%Lu uaddr=%Lu npages=%Lu "
+	"gfn=%Lu slot=0x%Lx\", REC->__probe_ip, REC->slot_id, REC->base_gfn, "
+	"REC->uaddr, REC->npages, REC->gfn, REC->slot\n";
+
+TEST(decoder_voids_a_record_without_a_slot)
+{
+	struct tep_handle *tep = tep_alloc();
+	struct event_decoder *dec;
+	struct trace_record r;
+	uint16_t type = 1451;
+	uint64_t ptr = 0xffff888012345000ull;
+	int16_t id = 3;
+	char err[256];
+	uint8_t p[58] = { 0 };
+
+	CHECK(tep_parse_event(tep, memslot_format_ptr,
+			      sizeof(memslot_format_ptr) - 1,
+			      "kvmmmu_graph") == 0);
+	dec = event_decoder_new(tep, err, sizeof(err));
+	memcpy(p, &type, 2);
+	memcpy(p + 16, &id, 2);
+	memcpy(p + 50, &ptr, 8);
+	CHECK_EQ(event_decode(dec, p, sizeof(p), &r), REC_MEMSLOT);
+	CHECK_EQ(r.slot_id, 3);
+	/* KVM called the probed function with no slot (MMIO, no memslot):
+	 * the fields read through it are whatever the buffer held */
+	ptr = 0;
+	memcpy(p + 50, &ptr, 8);
+	CHECK_EQ(event_decode(dec, p, sizeof(p), &r), REC_MEMSLOT);
+	CHECK_EQ(r.slot_id, (unsigned long long)-1);
+	event_decoder_free(dec);
+	tep_free(tep);
+}
+
 /* ---- what the builder makes of it (events-only: pf .. kvm_entry) ---- */
 
 static struct fault last;
@@ -627,6 +675,23 @@ TEST(builder_hides_memslot_of_mmio_faults)
 	CHECK_EQ(last.hva, FAULT_UNKNOWN);
 }
 
+TEST(builder_skips_records_without_a_slot)
+{
+	/* 6.18+ probes kvm_mmu_faultin_pfn, which a gfn outside every
+	 * slot also reaches: that record must not name the slot */
+	struct trace_record r[] = {
+		slot_rec(-1, 0, 0, 0x104),
+		slot_rec(1, 0x100, 0x7f0000000000ull, 0x104),
+	};
+
+	one_fault(0x104000ull, 0x100000006ull, r, 2);
+	CHECK_EQ(last.memslot, 1);
+	CHECK_EQ(last.hva, 0x7f0000004000ull);
+	one_fault(0x104000ull, 0x100000006ull, r, 1);
+	CHECK_EQ(last.memslot, (unsigned long long)-1);
+	CHECK_EQ(last.hva, FAULT_UNKNOWN);
+}
+
 /* ---- this host: check-style plan, which creates nothing ---- */
 
 TEST(plan_on_this_host_creates_nothing)
@@ -671,9 +736,11 @@ int main(void)
 	RUN(choose_without_directive_is_enoent);
 	RUN(choose_reports_a_bad_directive_and_goes_on);
 	RUN(decoder_reads_the_kprobe_event);
+	RUN(decoder_voids_a_record_without_a_slot);
 	RUN(builder_sets_memslot_and_hva_of_the_fault);
 	RUN(builder_keeps_the_first_memslot_of_a_fault);
 	RUN(builder_hides_memslot_of_mmio_faults);
+	RUN(builder_skips_records_without_a_slot);
 	RUN(plan_on_this_host_creates_nothing);
 	return TESTS_DONE();
 }
