@@ -69,10 +69,13 @@ event kvm/kvm_fast_mmio
 # 6.13 renamed x86's __kvm_faultin_pfn(vcpu, fault) to
 # __kvm_mmu_faultin_pfn and gave the name to kvm_main.c's
 # __kvm_faultin_pfn(slot, gfn, ...), which replaced __gfn_to_pfn_memslot.
+# 6.13+: the fault itself, read where KVM picks between the VMM's page
+# tables and a guest_memfd (whose faults never reach __kvm_faultin_pfn);
+# __kvm_mmu_faultin_pfn is inlined into kvm_mmu_faultin_pfn on 6.18+.
 memslot_probe __gfn_to_pfn_memslot  slot=$arg1 gfn=$arg2
-memslot_probe __kvm_faultin_pfn     slot=$arg1 gfn=$arg2
 memslot_probe __kvm_mmu_faultin_pfn fault=$arg2
 memslot_probe kvm_mmu_faultin_pfn   fault=$arg2
+memslot_probe __kvm_faultin_pfn     slot=$arg1 gfn=$arg2
 
 # Why a fault was slow: the first rule that holds names it (cause in the
 # JSON and per-fault lines, findings at the end). Functions of a rule
@@ -83,6 +86,7 @@ cause dirty-log    kind=fast
 cause userfaultfd  any=handle_userfault
 cause swap-in      any=do_swap_page,swap_readpage,swap_read_folio,swapin_readahead
 cause thp          any=do_huge_pmd_anonymous_page,__do_huge_pmd_anonymous_page,vma_alloc_anon_folio_pmd,clear_huge_page,folio_zero_user,do_huge_pmd_wp_page,__split_huge_pmd,split_huge_page_to_list,split_huge_page_to_list_to_order,try_to_compact_pages
+cause guest-memfd  any=kvm_gmem_get_pfn,__kvm_gmem_get_pfn
 cause page-cache   any=shmem_fault,shmem_get_folio_gfp,filemap_fault,__filemap_get_folio,filemap_get_folio
 cause cow          any=do_wp_page,wp_page_copy
 cause mmu-lock     lock=queued_write_lock_slowpath,queued_read_lock_slowpath,rwsem_down_read_slowpath,rwsem_down_write_slowpath lock_min_us=20
@@ -95,6 +99,7 @@ hint dirty-log    dirty logging (live migration, VGA): use the dirty ring (QEMU 
 hint userfaultfd  userfaultfd (postcopy migration or a lazy-restore VMM): the VMM resolves these faults; check postcopy bandwidth
 hint swap-in      guest memory was swapped out: give the host memory, lower vm.swappiness, or lock the guest (QEMU -overcommit mem-lock=on)
 hint thp          huge page allocation or compaction on the fault path: reserve hugetlbfs pages (vm.nr_hugepages, QEMU -mem-path) or set transparent_hugepage/defrag to defer
+hint guest-memfd  guest memory comes from a guest_memfd (confidential or gmem-only memslots), filled on first touch: populate it ahead (fallocate on the guest_memfd, KVM_PRE_FAULT_MEMORY) or back it with huge pages where the kernel allows
 hint page-cache   guest memory is file- or shmem-backed and read in on first touch: pre-fault it (QEMU -mem-prealloc, MADV_POPULATE_WRITE) or back it with hugetlbfs
 hint cow          copy-on-write of shared pages (KSM, fork): turn KSM merging off for the guest (QEMU -machine mem-merge=off)
 hint mmu-lock     vCPUs wait for KVM's MMU lock: contention with dirty-log clearing, zapping or many vCPUs faulting at once; use the TDP MMU (kvm.tdp_mmu=1) and the dirty ring

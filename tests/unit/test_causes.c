@@ -81,6 +81,23 @@ TEST(each_cause_from_its_tree)
 	}
 }
 
+/* guest_memfd fills its file through the page cache: the file wins */
+TEST(guest_memfd_before_page_cache)
+{
+	int root, tdp, fin, gmem;
+
+	fault_init(&fa, FAULT_KIND_NORMAL);
+	root = call(&fa, -1, "kvm_mmu_page_fault", 0, 10000);
+	tdp = call(&fa, root, "kvm_tdp_page_fault", 100, 9900);
+	fin = call(&fa, tdp, "kvm_mmu_faultin_pfn", 200, 6000);
+	gmem = call(&fa, fin, "kvm_gmem_get_pfn", 300, 5900);
+	call(&fa, gmem, "__filemap_get_folio", 400, 5800);
+	call(&fa, tdp, "kvm_tdp_mmu_map", 6100, 9800);
+	CHECK_STR(cause_of(&fa), "guest-memfd");
+	normal_fault(&fa, "__filemap_get_folio", true);
+	CHECK_STR(cause_of(&fa), "page-cache");
+}
+
 TEST(kinds_decide_without_a_tree)
 {
 	fault_init(&fa, FAULT_KIND_MMIO);
@@ -281,6 +298,7 @@ int main(void)
 		return 1;
 	}
 	RUN(each_cause_from_its_tree);
+	RUN(guest_memfd_before_page_cache);
 	RUN(kinds_decide_without_a_tree);
 	RUN(lock_wait_needs_its_threshold);
 	RUN(retry_only_once_mapping_was_seen);
