@@ -76,6 +76,7 @@ static const char *const fg_backing_names[] = {
 	[FG_BACKING_ANON] = "anon",
 	[FG_BACKING_SHMEM] = "shmem",
 	[FG_BACKING_MEMFD] = "memfd",
+	[FG_BACKING_GMEM] = "gmem",
 };
 
 const char *fg_backing_name(enum fg_backing backing)
@@ -100,7 +101,8 @@ static const char fg_help[] =
 "                     re-writing slot 1 (default 1)\n"
 "  --vcpus N          vCPU threads, 1..8, each with its own pages (default 1)\n"
 "  --hugepages        back slots 1 and 2 with transparent huge pages\n"
-"  --backing KIND     slots 1 and 2: anon, shmem or memfd (default anon)\n"
+"  --backing KIND     slots 1 and 2: anon, shmem, memfd or gmem (a\n"
+"                     guest_memfd the host maps, Linux 6.18+; default anon)\n"
 "  --populate         pre-fault slots 1 and 2 in the host before the guest\n"
 "  --prefault N       KVM maps each vCPU's first N slot-1 pages before the\n"
 "                     guest runs (KVM_PRE_FAULT_MEMORY, Linux 6.10+)\n"
@@ -180,7 +182,7 @@ static int fg_parse_backing(const char *s, enum fg_backing *backing)
 			return 0;
 		}
 	}
-	fg_err("--backing must be anon, shmem or memfd, not '%s'", s);
+	fg_err("--backing must be anon, shmem, memfd or gmem, not '%s'", s);
 	return -1;
 }
 
@@ -374,6 +376,12 @@ int fg_parse_options(int argc, char **argv, struct fg_opts *o)
 		fg_err("--userfault serves anonymous 4 KiB pages on first "
 		       "touch: not with --populate, --prefault, --hugepages, "
 		       "--backing or --access exec");
+		return FG_OPTS_EXIT_USAGE;
+	}
+	if (o->backing == FG_BACKING_GMEM && (o->hugepages || o->dirty_log)) {
+		fg_err("--backing gmem: KVM has no huge pages and no dirty "
+		       "log for guest_memfd slots: not with --hugepages or "
+		       "--dirty-log");
 		return FG_OPTS_EXIT_USAGE;
 	}
 	if (o->prefault > o->pages) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "faultgen.h"
+#include "gmem.h"
 #include "pagemap.h"
 
 #define PM_PRESENT		(1ULL << 63)
@@ -37,6 +38,8 @@ static void fg_pagemap_lookup(int fd, long host_page, struct fg_pfn *p)
  * @pages: pages in the range
  * @out: array of FG_PFN_SAMPLES entries
  *
+ * A guest_memfd slot's page is read by the host first, which maps it.
+ *
  * Return: number of entries filled.
  */
 unsigned int fg_pagemap_sample(const struct fg_vm *vm, unsigned int slot,
@@ -51,6 +54,8 @@ unsigned int fg_pagemap_sample(const struct fg_vm *vm, unsigned int slot,
 		out[i].slot = slot;
 		out[i].gpa = gpa + (i * pages / n) * FG_PAGE_SIZE;
 		out[i].hva = (uintptr_t)fg_vm_hva(vm, out[i].gpa);
+		if (vm->slots[slot].backing == FG_BACKING_GMEM)
+			fg_gmem_touch(&vm->slots[slot], out[i].gpa);
 		fg_pagemap_lookup(fd, host_page, &out[i]);
 	}
 	if (fd >= 0)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "faultgen.h"
+#include "gmem.h"
 #include "layout.h"
 #include "vm.h"
 
@@ -50,7 +51,8 @@ static int fg_kvm_open(struct fg_vm *vm)
  * @s: slot with gpa, size and hva set, its reservation mapped
  * @frame: the 2 MiB aligned address at or below s->hva, inside the
  *	reservation
- * @backing: FG_BACKING_SHMEM or FG_BACKING_MEMFD
+ * @vm: the VM (for a guest_memfd)
+ * @backing: FG_BACKING_SHMEM, FG_BACKING_MEMFD or FG_BACKING_GMEM
  *
  * The file is mapped at @frame from offset 0, so a page's file offset has
  * the same offset in a 2 MiB frame as its host address (and its GPA):
@@ -58,14 +60,17 @@ static int fg_kvm_open(struct fg_vm *vm)
  *
  * Return: 0 on success, -1 (message printed) on failure.
  */
-static int fg_slot_map_shared(struct fg_slot *s, uintptr_t frame,
-			      enum fg_backing backing)
+static int fg_slot_map_shared(struct fg_vm *vm, struct fg_slot *s,
+			      uintptr_t frame, enum fg_backing backing)
 {
 	size_t len = s->gpa % FG_HUGE_SIZE + s->size;
 	char name[32];
 	void *p;
 	int fd = -1;
 
+	if (backing == FG_BACKING_GMEM)
+		return fg_gmem_map(vm->vm_fd, vm->gmem_flags, frame, len,
+				   &s->gmem_fd);
 	if (backing == FG_BACKING_MEMFD) {
 		snprintf(name, sizeof(name), FG_NAME "-slot%u", s->id);
 		fd = memfd_create(name, MFD_CLOEXEC);
@@ -119,6 +124,7 @@ static int fg_slot_advise_huge(const struct fg_slot *s, uintptr_t frame)
 
 /**
  * fg_slot_map() - mmap the memory for a slot
+ * @vm: the VM
  * @s: slot with gpa and size set
  * @huge: advise transparent huge pages instead of forbidding them
  * @backing: anonymous private memory, shared anonymous (shmem) or a memfd
@@ -130,7 +136,8 @@ static int fg_slot_advise_huge(const struct fg_slot *s, uintptr_t frame)
  *
  * Return: 0 on success, -1 (message printed) on failure.
  */
-static int fg_slot_map(struct fg_slot *s, bool huge, enum fg_backing backing)
+static int fg_slot_map(struct fg_vm *vm, struct fg_slot *s, bool huge,
+		       enum fg_backing backing)
 {
 	bool anon = backing == FG_BACKING_ANON;
 	uintptr_t base, frame;
@@ -148,7 +155,7 @@ static int fg_slot_map(struct fg_slot *s, bool huge, enum fg_backing backing)
 	base = (uintptr_t)s->map_base;
 	frame = fg_round_up(base, FG_HUGE_SIZE);
 	s->hva = (uint8_t *)(frame + s->gpa % FG_HUGE_SIZE);
-	if (!anon && fg_slot_map_shared(s, frame, backing))
+	if (!anon && fg_slot_map_shared(vm, s, frame, backing))
 		return -1;
 	if (huge && fg_slot_advise_huge(s, frame)) {
 		fg_perror("madvise(MADV_HUGEPAGE)");
@@ -245,12 +252,19 @@ static int fg_slot_add(struct fg_vm *vm, unsigned int id, uint64_t gpa,
 	s->id = id;
 	s->gpa = gpa;
 	s->size = size;
-	if (fg_slot_map(s, huge, backing))
+	s->gmem_fd = -1;
+	if (fg_slot_map(vm, s, huge, backing))
 		return -1;
 	if (id && o->populate && fg_slot_populate(s))
 		return -1;
-	if (fg_slot_register(vm, s, 0))
+	if (backing == FG_BACKING_GMEM) {
+		if (fg_gmem_register(vm->vm_fd, s, s->gmem_fd))
+			return -1;
+		close(s->gmem_fd);	/* the slot and the mapping hold it */
+		s->gmem_fd = -1;
+	} else if (fg_slot_register(vm, s, 0)) {
 		return -1;
+	}
 	s->used = true;
 	return 0;
 }
@@ -264,10 +278,17 @@ static int fg_slot_add(struct fg_vm *vm, unsigned int id, uint64_t gpa,
  */
 int fg_vm_create(struct fg_vm *vm, const struct fg_opts *o)
 {
+	unsigned int i;
+
 	memset(vm, 0, sizeof(*vm));
 	vm->kvm_fd = -1;
 	vm->vm_fd = -1;
+	for (i = 0; i < FG_NR_SLOTS; i++)
+		vm->slots[i].gmem_fd = -1;
 	if (fg_kvm_open(vm))
+		return -1;
+	if (o->backing == FG_BACKING_GMEM &&
+	    fg_gmem_flags(vm->vm_fd, &vm->gmem_flags))
 		return -1;
 	/* async page faults need the LAPIC in the kernel (--userfault) */
 	if (o->userfault && ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0)) {
@@ -293,12 +314,16 @@ void fg_vm_destroy(struct fg_vm *vm)
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
 	for (i = 0; i < FG_NR_SLOTS; i++) {
+		if (vm->slots[i].gmem_fd >= 0)
+			close(vm->slots[i].gmem_fd);
 		if (vm->slots[i].map_base)
 			munmap(vm->slots[i].map_base, vm->slots[i].map_len);
 	}
 	memset(vm, 0, sizeof(*vm));
 	vm->kvm_fd = -1;
 	vm->vm_fd = -1;
+	for (i = 0; i < FG_NR_SLOTS; i++)
+		vm->slots[i].gmem_fd = -1;
 }
 
 /**

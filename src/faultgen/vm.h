@@ -30,12 +30,14 @@ struct fg_slot {
 	uint32_t flags;		/* KVM_MEM_* currently set */
 	enum fg_backing backing;
 	enum fg_populated populated;
+	int gmem_fd;		/* --backing gmem, until the slot holds it */
 };
 
 struct fg_vm {
 	int kvm_fd;
 	int vm_fd;
 	size_t run_size;	/* KVM_GET_VCPU_MMAP_SIZE */
+	uint64_t gmem_flags;	/* --backing gmem: GUEST_MEMFD_FLAG_* */
 	struct fg_slot slots[FG_NR_SLOTS];
 };
 
