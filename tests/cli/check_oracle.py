@@ -127,6 +127,21 @@ def userfault_checks(fg, faults, check):
               and x["cause"] == "userfaultfd"), len(guest))
 
 
+def gmem_checks(fg, faults, check):
+    """--backing gmem: KVM took every slot-1/2 page from the guest_memfd
+    (kvm_gmem_get_pfn, phase gmem, cause guest-memfd), never from the
+    VMM's page tables (no gup phase)."""
+    want = touches(fg)
+    normal = [x for x in faults if x["kind"] == "normal" and x["gpa"]
+              and int(x["gpa"], 16) & ~0xfff in want]
+    check("slot-1/2 normal faults", len(normal) > 0, True)
+    check("slot-1/2 normal faults with phase gmem, cause guest-memfd",
+          sum(1 for x in normal if "gmem" in x["phases"]
+              and x.get("cause") == "guest-memfd"), len(normal))
+    check("slot-1/2 normal faults without phase gup",
+          sum(1 for x in normal if "gup" not in x["phases"]), len(normal))
+
+
 def memslot_checks(fg, faults, check, required, has_npages=True):
     """MEM_SLOTID and HVA against faultgen's memslots, when the tool had
     them (the kvmmmu_graph/memslot kprobe)."""
@@ -308,6 +323,9 @@ def main(argv):
         type_checks(fg, everything, check)
     pfn_checks(fg, everything, check)
     memslot_checks(fg, everything, check, want_memslot, has_npages)
+    if fg["scenario"].get("backing") == "gmem" and \
+            "events-only" not in summary.get("strategy", ""):
+        gmem_checks(fg, everything, check)
     folded = os.path.join(os.path.dirname(out), "folded.txt")
     if os.path.exists(folded) and "events-only" not in summary.get("strategy", ""):
         total = 0

@@ -11,6 +11,7 @@
 #   /results/vm-pid/...                --vm PID run (faultgen started first)
 #   /results/exec, /results/prefault   --access exec; --prefault (6.10+)
 #   /results/userfault                 --userfault (async page faults)
+#   /results/gmem                      --backing gmem (guest_memfd, 6.18+)
 #   /results/tracefs-before|after.txt  top-level state around all runs
 # With kvmmmu.profiler=light on the kernel command line only the
 # attribution runs happen (check, strategies, exec, vm-pid; /results/light
@@ -94,6 +95,14 @@ mkdir -p "$R/userfault"
 	--json "$R/userfault/faultgen.json" >"$R/userfault/faults.jsonl" 2>"$R/userfault/stderr.txt"
 echo $? >"$R/userfault/rc"
 log "userfault: rc $(cat "$R/userfault/rc"), $(grep -c '"origin":"async-pf"' "$R/userfault/faults.jsonl") async-pf faults"
+
+# --backing gmem: slots 1 and 2 from a guest_memfd the host maps (6.18+):
+# KVM takes the pages through kvm_gmem_get_pfn, not the VMM's page tables.
+mkdir -p "$R/gmem"
+"$G" --json -- "$FG" --pages 16 --pages2 4 --vcpus 2 --backing gmem \
+	--json "$R/gmem/faultgen.json" >"$R/gmem/faults.jsonl" 2>"$R/gmem/stderr.txt"
+echo $? >"$R/gmem/rc"
+log "gmem: rc $(cat "$R/gmem/rc"), $(grep -c '"cause":"guest-memfd"' "$R/gmem/faults.jsonl") guest-memfd faults"
 
 LIGHT=''
 grep -q 'kvmmmu\.profiler=light' /proc/cmdline 2>/dev/null && LIGHT=1
