@@ -1,8 +1,9 @@
 # kvm-x86: second-level page faults of KVM on x86 (AMD NPT, Intel EPT,
 # legacy TDP MMU and shadow paging), kernels 6.1 to 7.x.
 # Tested (AMD NPT in the QEMU test host, tests/vm): Debian 6.1.192,
-# 6.12.118, 6.18.15 and 7.3.4. Names for 6.13+ (gup_fast*, the faultin
-# renames, guest_memfd) and Intel/nested EPT come from the kernel sources.
+# 6.12.118, 6.18.15 and 7.3.4; guest_memfd memslots (shared, host-mapped)
+# on 6.18.15 and 7.3.4. Names for private guest_memfd memory and
+# Intel/nested EPT come from the kernel sources.
 # Every function name also matches its compiler clones (.isra.N, .part.N,
 # .constprop.N, .cold, .llvm.N): roots, phases and cause rules alike.
 #
