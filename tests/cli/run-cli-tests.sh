@@ -60,6 +60,13 @@ fi
 expect missing_profile 1 "profile 'nope' not found" -- "$G" --profile nope --vm 1
 expect missing_recording 1 'nosuchdir' -- "$G" --input "$tmp/nosuchdir"
 
+# kvmmmu-faultgen refuses what it cannot do before it opens /dev/kvm
+expect fg_bad_backing 2 "--backing must be anon, shmem, memfd or gmem, not 'x'" -- "$FG" --backing x
+expect fg_gmem_dirty_log 2 '--backing gmem: .*not with --hugepages or --dirty-log' -- "$FG" --backing gmem --dirty-log
+expect fg_gmem_hugepages 2 '--backing gmem: .*not with --hugepages or --dirty-log' -- "$FG" --backing gmem --hugepages
+expect fg_userfault_gmem 2 '--userfault serves anonymous 4 KiB pages' -- "$FG" --userfault --backing gmem
+expect fg_prefault_too_many 2 '--prefault 9 is more than --pages 8' -- "$FG" --pages 8 --prefault 9
+
 # ---- replays of committed recordings ----
 # tests/data/NAME.tar.xz: recordings made by tests/vm/make-fixtures.sh
 for tarball in "$srcdir"/tests/data/*.tar.xz; do
