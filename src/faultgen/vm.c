@@ -127,7 +127,8 @@ static int fg_slot_advise_huge(const struct fg_slot *s, uintptr_t frame)
  * @vm: the VM
  * @s: slot with gpa and size set
  * @huge: advise transparent huge pages instead of forbidding them
- * @backing: anonymous private memory, shared anonymous (shmem) or a memfd
+ * @backing: anonymous private memory, shared anonymous (shmem), a memfd
+ *	or a guest_memfd
  *
  * The host virtual address gets the same offset inside a 2 MiB frame as
  * the guest physical address, so that KVM may map 2 MiB pages wherever the
@@ -269,6 +270,18 @@ static int fg_slot_add(struct fg_vm *vm, unsigned int id, uint64_t gpa,
 	return 0;
 }
 
+/* no VM: every descriptor closed (-1), no slot mapped */
+static void fg_vm_reset(struct fg_vm *vm)
+{
+	unsigned int i;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->kvm_fd = -1;
+	vm->vm_fd = -1;
+	for (i = 0; i < FG_NR_SLOTS; i++)
+		vm->slots[i].gmem_fd = -1;
+}
+
 /**
  * fg_vm_create() - open /dev/kvm, create the VM and its memslots
  * @vm: VM to fill; fg_vm_destroy() must be called even on failure
@@ -278,13 +291,7 @@ static int fg_slot_add(struct fg_vm *vm, unsigned int id, uint64_t gpa,
  */
 int fg_vm_create(struct fg_vm *vm, const struct fg_opts *o)
 {
-	unsigned int i;
-
-	memset(vm, 0, sizeof(*vm));
-	vm->kvm_fd = -1;
-	vm->vm_fd = -1;
-	for (i = 0; i < FG_NR_SLOTS; i++)
-		vm->slots[i].gmem_fd = -1;
+	fg_vm_reset(vm);
 	if (fg_kvm_open(vm))
 		return -1;
 	if (o->backing == FG_BACKING_GMEM &&
@@ -319,11 +326,7 @@ void fg_vm_destroy(struct fg_vm *vm)
 		if (vm->slots[i].map_base)
 			munmap(vm->slots[i].map_base, vm->slots[i].map_len);
 	}
-	memset(vm, 0, sizeof(*vm));
-	vm->kvm_fd = -1;
-	vm->vm_fd = -1;
-	for (i = 0; i < FG_NR_SLOTS; i++)
-		vm->slots[i].gmem_fd = -1;
+	fg_vm_reset(vm);
 }
 
 /**

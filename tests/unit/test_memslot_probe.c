@@ -480,16 +480,20 @@ TEST(choose_without_directive_is_enoent)
 
 /* ---- the event as the kernel formats it (Debian 6.1, kprobe_events) ---- */
 
+/* common fields, the probe ip, slot_id, base_gfn and uaddr: 34 bytes */
+#define MEMSLOT_FORMAT_HEAD \
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n" \
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n" \
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n" \
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n" \
+	"\tfield:unsigned long __probe_ip;\toffset:8;\tsize:8;\tsigned:0;\n" \
+	"\tfield:s16 slot_id;\toffset:16;\tsize:2;\tsigned:1;\n" \
+	"\tfield:u64 base_gfn;\toffset:18;\tsize:8;\tsigned:0;\n" \
+	"\tfield:u64 uaddr;\toffset:26;\tsize:8;\tsigned:0;\n"
+
 static const char memslot_format[] =
 	"name: memslot\nID: 1450\nformat:\n"
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
-	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
-	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
-	"\tfield:unsigned long __probe_ip;\toffset:8;\tsize:8;\tsigned:0;\n"
-	"\tfield:s16 slot_id;\toffset:16;\tsize:2;\tsigned:1;\n"
-	"\tfield:u64 base_gfn;\toffset:18;\tsize:8;\tsigned:0;\n"
-	"\tfield:u64 uaddr;\toffset:26;\tsize:8;\tsigned:0;\n"
+	MEMSLOT_FORMAT_HEAD
 	"\tfield:u64 gfn;\toffset:34;\tsize:8;\tsigned:0;\n\n"
 	"print fmt: \"(%lx) slot_id=%d base_gfn=%Lu uaddr=%Lu gfn=%Lu\", "
 	"REC->__probe_ip, REC->slot_id, REC->base_gfn, REC->uaddr, REC->gfn\n";
@@ -539,14 +543,7 @@ TEST(decoder_reads_the_kprobe_event)
 /* the same event with the slot pointer last (memslot_probe_format) */
 static const char memslot_format_ptr[] =
 	"name: memslot\nID: 1451\nformat:\n"
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
-	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
-	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
-	"\tfield:unsigned long __probe_ip;\toffset:8;\tsize:8;\tsigned:0;\n"
-	"\tfield:s16 slot_id;\toffset:16;\tsize:2;\tsigned:1;\n"
-	"\tfield:u64 base_gfn;\toffset:18;\tsize:8;\tsigned:0;\n"
-	"\tfield:u64 uaddr;\toffset:26;\tsize:8;\tsigned:0;\n"
+	MEMSLOT_FORMAT_HEAD
 	"\tfield:u64 npages;\toffset:34;\tsize:8;\tsigned:0;\n"
 	"\tfield:u64 gfn;\toffset:42;\tsize:8;\tsigned:0;\n"
 	"\tfield:u64 slot;\toffset:50;\tsize:8;\tsigned:0;\n\n"
