@@ -66,6 +66,11 @@ static const struct event_spec specs[] = {
 	    { "gfn", T_GFN },
 	    /* last: a NULL slot voids the fields read through it */
 	    { "slot", T_SLOT_PTR } } },
+	{ "kvmmmu_graph", "memslot_learn", REC_MEMSLOT_LEARN,
+	  { { "slot_id", T_SLOT_ID }, { "base_gfn", T_BASE_GFN },
+	    { "uaddr", T_UADDR }, { "npages", T_NPAGES },
+	    { "gfn", T_GFN },
+	    { "slot", T_SLOT_PTR } } },
 };
 
 #define NR_SPECS (sizeof(specs) / sizeof(specs[0]))

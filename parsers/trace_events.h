@@ -28,6 +28,7 @@ enum rec_type {
 	REC_SET_SPTE,		/* kvmmmu/kvm_mmu_set_spte */
 	REC_MEMSLOT,		/* kvmmmu_graph/memslot probe (if any) */
 	REC_FAST_MMIO,		/* kvm/kvm_fast_mmio */
+	REC_MEMSLOT_LEARN,	/* kvmmmu_graph/memslot_learn probe (if any) */
 	REC_TYPE_COUNT
 };
 
@@ -48,7 +49,7 @@ enum rec_type {
  * @spte:	the new SPTE a fast-path fault installed (fast pf), 0 if absent
  * @exit_info:	kvm_exit info1 (EPT exit qualification on Intel)
  * @exit_reason: kvm_exit exit reason
- * @slot_id:	memslot id (memslot probe), -1 when called without a slot
+ * @slot_id:	memslot id (memslot probes), -1 when called without a slot
  * @base_gfn:	memslot base gfn (memslot probe)
  * @uaddr:	memslot userspace address (memslot probe)
  * @npages:	memslot size in pages (memslot probe), 0 if absent

@@ -78,6 +78,14 @@ memslot_probe __kvm_mmu_faultin_pfn fault=$arg2
 memslot_probe kvm_mmu_faultin_pfn   fault=$arg2
 memslot_probe __kvm_faultin_pfn     slot=$arg1 gfn=$arg2
 
+# Functions that receive a memslot outside the fault-in: their records
+# only teach the tool the VM's memslots (kvmmmu_graph/memslot_learn, one
+# probe each). The fast path never faults in, but marks the page dirty
+# through mark_page_dirty_in_slot(kvm, slot, gfn) (6.1 .. 7.x): a
+# dirty-log fast fault on a slot that did not fault in since the tool
+# started (attached to a running VM) gets its MEM_SLOTID/HVA from it.
+memslot_learn mark_page_dirty_in_slot slot=$arg2 gfn=$arg3
+
 # Why a fault was slow: the first rule that holds names it (cause in the
 # JSON and per-fault lines, findings at the end). Functions of a rule
 # match their .isra.N/.part.N/.constprop.N/.cold variants. Rules that

@@ -25,11 +25,15 @@
 #define LOCKDOWN_FILE	"/sys/kernel/security/lockdown"
 #define PROBE_FILE	"kprobe_events"
 #define EVENT_DIR	"events/" MEMSLOT_EVENT_SYSTEM "/" MEMSLOT_EVENT_NAME
+#define LEARN_DIR	"events/" MEMSLOT_EVENT_SYSTEM "/" MEMSLOT_LEARN_NAME
 
 struct memslot_probe {
 	struct memslot_site site;
 	char def[MEMSLOT_DEF_LEN];
 	bool top_enabled;	/* enabled in the top level by us */
+	bool learn;		/* the memslot_learn event exists for us */
+	bool learn_top_enabled;
+	char learn_why[MEMSLOT_WHY_LEN];
 };
 
 /* ---- the directive ---- */
@@ -178,7 +182,7 @@ static int fetch_type(unsigned int size, bool is_signed, char *buf,
  * cannot read through it leaves the other fields as they were in the
  * ring buffer, so a record whose slot is 0 says nothing.
  */
-static int format_line(const struct memslot_site *site,
+static int format_line(const char *event, const struct memslot_site *site,
 		       const struct memslot_offsets *off, const char *slot,
 		       const char *gfn, char *buf, size_t len)
 {
@@ -193,16 +197,15 @@ static int format_line(const struct memslot_site *site,
 	n = snprintf(buf, len, "p:%s/%s %s slot_id=+%u(%s):%s "
 		     "base_gfn=+%u(%s):%s uaddr=+%u(%s):%s "
 		     "npages=+%u(%s):%s gfn=%s slot=%s:x64",
-		     MEMSLOT_EVENT_SYSTEM, MEMSLOT_EVENT_NAME, site->func,
+		     MEMSLOT_EVENT_SYSTEM, event, site->func,
 		     off->id, slot, tid, off->base_gfn, slot, tbase,
 		     off->uaddr, slot, tuaddr, off->npages, slot, tnpages,
 		     gfn, slot);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
-int memslot_probe_format(const struct memslot_site *site,
-			 const struct memslot_offsets *off,
-			 char *buf, size_t len)
+static int format_event(const char *event, const struct memslot_site *site,
+			const struct memslot_offsets *off, char *buf, size_t len)
 {
 	char slot[48], gfn[48], tgfn[8];
 
@@ -218,7 +221,21 @@ int memslot_probe_format(const struct memslot_site *site,
 		snprintf(slot, sizeof(slot), "$arg%u", site->slot_arg);
 		snprintf(gfn, sizeof(gfn), "$arg%u:u64", site->gfn_arg);
 	}
-	return format_line(site, off, slot, gfn, buf, len);
+	return format_line(event, site, off, slot, gfn, buf, len);
+}
+
+int memslot_probe_format(const struct memslot_site *site,
+			 const struct memslot_offsets *off,
+			 char *buf, size_t len)
+{
+	return format_event(MEMSLOT_EVENT_NAME, site, off, buf, len);
+}
+
+int memslot_learn_format(const struct memslot_site *site,
+			 const struct memslot_offsets *off,
+			 char *buf, size_t len)
+{
+	return format_event(MEMSLOT_LEARN_NAME, site, off, buf, len);
 }
 
 /* ---- the choice ---- */
@@ -431,6 +448,45 @@ static int prepare(struct memslot_offsets *off, char *why, size_t whylen)
 	return ret ? ret : load_offsets(off, why, whylen);
 }
 
+/*
+ * The memslot_learn lines this kernel can probe, each ending in '\n',
+ * into @lines; "FUNC: reason" of the others into @why.
+ */
+static void learn_lines(const struct profile *prof,
+			const struct memslot_offsets *off,
+			const struct func_list *fl, char *lines, size_t len,
+			char *why, size_t whylen)
+{
+	unsigned int i, n = profile_nr_memslot_learn(prof);
+	struct memslot_site site;
+	char def[MEMSLOT_DEF_LEN], one[256];
+	const char *spec;
+
+	lines[0] = '\0';
+	for (i = 0; i < n; i++) {
+		spec = profile_memslot_learn(prof, i);
+		if (memslot_site_parse(spec, &site)) {
+			msg_add(why, whylen, "'%s': bad memslot_learn", spec);
+			continue;
+		}
+		if (memslot_learn_format(&site, off, def, sizeof(def))) {
+			msg_add(why, whylen, "%s: no definition for it",
+				site.func);
+			continue;
+		}
+		if (traceable(fl, site.func, one, sizeof(one))) {
+			msg_add(why, whylen, "%s: %s", site.func, one);
+			continue;
+		}
+		if (strlen(lines) + strlen(def) + 2 > len) {
+			msg_add(why, whylen, "%s: too many lines", site.func);
+			continue;
+		}
+		strcat(lines, def);
+		strcat(lines, "\n");
+	}
+}
+
 static int try_plan(const struct memslot_site *site, const char *def,
 		    void *ctx, char *why, size_t whylen)
 {
@@ -450,6 +506,10 @@ void memslot_probe_plan(const struct profile *prof, struct memslot_plan *plan)
 	plan->ok = !memslot_choose(prof, &off, try_plan, &fl, &plan->site,
 				   plan->def, sizeof(plan->def), plan->why,
 				   sizeof(plan->why));
+	if (plan->ok)
+		learn_lines(prof, &off, &fl, plan->learn_defs,
+			    sizeof(plan->learn_defs), plan->learn_why,
+			    sizeof(plan->learn_why));
 	free(fl.text);
 }
 
@@ -475,69 +535,115 @@ static int probe_command(const char *cmd)
 	return ret;
 }
 
-static int delete_event(void)
+/* Delete event @name of our group, all its probes; 0 or -errno. */
+static int delete_event(const char *name)
 {
-	return probe_command("-:" MEMSLOT_EVENT_SYSTEM "/" MEMSLOT_EVENT_NAME
-			     "\n");
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "-:%s/%s\n", MEMSLOT_EVENT_SYSTEM, name);
+	return probe_command(cmd);
 }
 
-/* The line of our event in kprobe_events, or NULL. */
-static char *current_definition(void)
+/*
+ * The lines of event @name in kprobe_events (one per probe, an event
+ * can have several), joined by '\n'; NULL if none.
+ */
+static char *current_lines(const char *name)
 {
-	const char *prefix = "p:" MEMSLOT_EVENT_SYSTEM "/" MEMSLOT_EVENT_NAME " ";
-	char *text, *line, *save, *found = NULL;
+	char prefix[128], *text, *line, *save, *found = NULL, *tmp;
+	size_t len = 0, n;
 
+	snprintf(prefix, sizeof(prefix), "p:%s/%s ", MEMSLOT_EVENT_SYSTEM,
+		 name);
 	if (tracing_read_file(NULL, PROBE_FILE, &text))
 		return NULL;
-	for (line = strtok_r(text, "\n", &save); line && !found;
-	     line = strtok_r(NULL, "\n", &save))
-		if (!strncmp(line, prefix, strlen(prefix)))
-			found = strdup(line);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, prefix, strlen(prefix)))
+			continue;
+		n = strlen(line);
+		tmp = realloc(found, len + n + 2);
+		if (!tmp)
+			break;
+		found = tmp;
+		if (len)
+			found[len++] = '\n';
+		memcpy(found + len, line, n + 1);
+		len += n;
+	}
 	free(text);
 	return found;
 }
 
-/*
- * An event of that name exists: share it if it is ours to the letter (a
- * live run made it), else delete it if no one has it enabled.
- */
-static int settle_existing(const char *def, bool *shared, char *why,
-			   size_t whylen)
+/* Is every line of @cur one of the '\n'-separated lines of @want? */
+static bool lines_within(const char *cur, const char *want)
 {
-	char *cur = current_definition();
+	const char *l, *w;
+	size_t n, m;
+
+	for (l = cur; *l; l += n + (l[n] == '\n')) {
+		n = strcspn(l, "\n");
+		for (w = want; *w; w += m + (w[m] == '\n')) {
+			m = strcspn(w, "\n");
+			if (m == n && !strncmp(l, w, n))
+				break;
+		}
+		if (!*w)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Event @name exists: share it if it is ours to the letter (a live run
+ * made it: each of its lines is one of @want), else delete it if no
+ * one has it enabled.
+ */
+static int settle_existing(const char *name, const char *want,
+			   bool *shared, char *why, size_t whylen)
+{
+	char *cur = current_lines(name);
 	int ret;
 
-	*shared = cur && !strcmp(cur, def);
+	*shared = cur && *cur && lines_within(cur, want);
 	free(cur);
 	if (*shared)
 		return 0;
-	ret = delete_event();
+	ret = delete_event(name);
 	if (ret)
 		msg_set(why, whylen, "another %s/%s event exists and is in "
-			"use (%s)", MEMSLOT_EVENT_SYSTEM, MEMSLOT_EVENT_NAME,
-			strerror(-ret));
+			"use (%s)", MEMSLOT_EVENT_SYSTEM, name, strerror(-ret));
 	return ret;
 }
 
-static int write_definition(const char *def, char *why, size_t whylen)
+static int add_line(const char *def, char *why, size_t whylen)
 {
 	char cmd[MEMSLOT_DEF_LEN + 2];
-	bool shared = false;
-	int ret = 0;
+	int ret;
 
-	if (tracefs_file_exists(NULL, EVENT_DIR "/format"))
-		ret = settle_existing(def, &shared, why, whylen);
-	if (ret || shared)
-		return ret;
 	snprintf(cmd, sizeof(cmd), "%s\n", def);
 	ret = probe_command(cmd);
 	if (ret)
 		msg_set(why, whylen, "kprobe_events refused it (%s)",
 			ret == -EPERM ? "EPERM: lockdown?" : strerror(-ret));
-	else if (!tracefs_file_exists(NULL, EVENT_DIR "/format"))
+	return ret;
+}
+
+static int write_definition(const char *def, char *why, size_t whylen)
+{
+	bool shared = false;
+	int ret = 0;
+
+	if (tracefs_file_exists(NULL, EVENT_DIR "/format"))
+		ret = settle_existing(MEMSLOT_EVENT_NAME, def, &shared, why,
+				      whylen);
+	if (ret || shared)
+		return ret;
+	ret = add_line(def, why, whylen);
+	if (!ret && !tracefs_file_exists(NULL, EVENT_DIR "/format")) {
 		ret = -ENOENT;
-	if (ret == -ENOENT)
 		msg_set(why, whylen, "no %s after creating it", EVENT_DIR);
+	}
 	return ret;
 }
 
@@ -549,9 +655,46 @@ static int try_create(const struct memslot_site *site, const char *def,
 	return ret ? ret : write_definition(def, why, whylen);
 }
 
+/* ---- memslot_learn: more functions, on an event of their own ---- */
+
+/* Create (or share) the memslot_learn event from @lines; notes in @p. */
+static void learn_create(struct memslot_probe *p, const char *lines)
+{
+	char one[256], *why = p->learn_why;
+	size_t whylen = sizeof(p->learn_why), n;
+	bool shared = false;
+	const char *l, *func;
+
+	if (!*lines)
+		return;
+	if (tracefs_file_exists(NULL, LEARN_DIR "/format") &&
+	    settle_existing(MEMSLOT_LEARN_NAME, lines, &shared, one,
+			    sizeof(one))) {
+		msg_add(why, whylen, "%s", one);
+		return;
+	}
+	p->learn = shared;
+	for (l = lines; !shared && *l; l += n + 1) {
+		char def[MEMSLOT_DEF_LEN];
+
+		n = strcspn(l, "\n");
+		snprintf(def, sizeof(def), "%.*s", (int)n, l);
+		/* the first line creates the event, the others add probes */
+		if (!add_line(def, one, sizeof(one))) {
+			p->learn = true;
+			continue;
+		}
+		func = strchr(def, ' ');	/* "p:GRP/EVENT FUNC args" */
+		func = func ? func + 1 : def;
+		msg_add(why, whylen, "%.*s: %s", (int)strcspn(func, " "), func,
+			one);
+	}
+}
+
 int memslot_probe_create(const struct profile *prof,
 			 struct memslot_probe **out, char *why, size_t whylen)
 {
+	char lines[4 * MEMSLOT_DEF_LEN];
 	struct memslot_offsets off;
 	struct func_list fl = { 0 };
 	struct memslot_probe *p;
@@ -569,6 +712,11 @@ int memslot_probe_create(const struct profile *prof,
 	func_list_load(&fl);
 	ret = memslot_choose(prof, &off, try_create, &fl, &p->site, p->def,
 			     sizeof(p->def), why, whylen);
+	if (!ret) {
+		learn_lines(prof, &off, &fl, lines, sizeof(lines),
+			    p->learn_why, sizeof(p->learn_why));
+		learn_create(p, lines);
+	}
 	free(fl.text);
 	if (ret) {
 		free(p);
@@ -578,12 +726,29 @@ int memslot_probe_create(const struct profile *prof,
 	return 0;
 }
 
+const char *memslot_probe_learn_why(const struct memslot_probe *p)
+{
+	return p->learn_why;
+}
+
 int memslot_probe_enable(struct memslot_probe *p, struct tracefs_instance *inst)
 {
 	errno = 0;
 	if (tracefs_instance_file_write(inst, EVENT_DIR "/enable", "1") < 0)
 		return errno ? -errno : -EIO;
 	p->top_enabled = inst == NULL;
+	if (!p->learn)
+		return 0;
+	errno = 0;
+	if (tracefs_instance_file_write(inst, LEARN_DIR "/enable", "1") < 0) {
+		msg_add(p->learn_why, sizeof(p->learn_why), "cannot enable "
+			"%s/%s: %s", MEMSLOT_EVENT_SYSTEM, MEMSLOT_LEARN_NAME,
+			strerror(errno ? errno : EIO));
+		p->learn = false;
+		delete_event(MEMSLOT_LEARN_NAME);
+		return 0;
+	}
+	p->learn_top_enabled = inst == NULL;
 	return 0;
 }
 
@@ -593,6 +758,11 @@ void memslot_probe_remove(struct memslot_probe *p)
 		return;
 	if (p->top_enabled)
 		tracefs_instance_file_write(NULL, EVENT_DIR "/enable", "0");
-	delete_event();	/* EBUSY: another live run still uses it */
+	if (p->learn_top_enabled)
+		tracefs_instance_file_write(NULL, LEARN_DIR "/enable", "0");
+	/* EBUSY: another live run still uses it */
+	delete_event(MEMSLOT_EVENT_NAME);
+	if (p->learn)
+		delete_event(MEMSLOT_LEARN_NAME);
 	free(p);
 }

@@ -14,7 +14,11 @@
  *	  base_gfn=+176($arg1):u64 uaddr=+248($arg1):u64
  *	  npages=+184($arg1):u64 gfn=$arg2:u64 slot=$arg1:x64
  *
- * The first profile function that this kernel can probe wins. Everything
+ * The first profile function that this kernel can probe wins.
+ * A second event, kvmmmu_graph/memslot_learn, has the same fields and a
+ * probe on every "memslot_learn FUNC slot=$argN gfn=$argM" function the
+ * kernel has (mark_page_dirty_in_slot: the fast path calls it too); its
+ * records only teach the fault builder the VM's memslots. Everything
  * that can go wrong (no kprobe events, no BTF, lockdown, no such function)
  * is a reason in a message, never a failed run: the columns stay "-".
  * Nothing here prints.
@@ -32,8 +36,10 @@ struct tracefs_instance;
 /* The event, as the payload decoder knows it. */
 #define MEMSLOT_EVENT_SYSTEM	"kvmmmu_graph"
 #define MEMSLOT_EVENT_NAME	"memslot"
+#define MEMSLOT_LEARN_NAME	"memslot_learn"
 #define MEMSLOT_FUNC_LEN	128
 #define MEMSLOT_DEF_LEN		512
+#define MEMSLOT_WHY_LEN		512
 
 /**
  * struct memslot_site - where a probed function finds the memslot
@@ -113,6 +119,22 @@ int memslot_probe_format(const struct memslot_site *site,
 			 char *buf, size_t len);
 
 /**
+ * memslot_learn_format() - the kprobe_events line of a memslot_learn site
+ * @site:	where the function finds the memslot
+ * @off:	member offsets
+ * @buf:	output, "p:kvmmmu_graph/memslot_learn FUNC slot_id=..."
+ * @len:	size of @buf
+ *
+ * The fields are those of memslot_probe_format(), so one decoder reads
+ * both events.
+ *
+ * Return: as memslot_probe_format().
+ */
+int memslot_learn_format(const struct memslot_site *site,
+			 const struct memslot_offsets *off,
+			 char *buf, size_t len);
+
+/**
  * typedef memslot_try_fn - can this site be used? (the choice's test)
  * @site:	the candidate
  * @def:	its kprobe_events line
@@ -153,12 +175,17 @@ int memslot_choose(const struct profile *prof,
  * @site:	the site, if @ok
  * @def:	its kprobe_events line, if @ok
  * @why:	why not, if !@ok
+ * @learn_defs:	the memslot_learn event's lines, each ending in '\n'
+ *		(empty if none), if @ok
+ * @learn_why:	"FUNC: reason" of each memslot_learn function left out
  */
 struct memslot_plan {
 	bool ok;
 	struct memslot_site site;
 	char def[MEMSLOT_DEF_LEN];
-	char why[512];
+	char why[MEMSLOT_WHY_LEN];
+	char learn_defs[4 * MEMSLOT_DEF_LEN];
+	char learn_why[MEMSLOT_WHY_LEN];
 };
 
 /**
@@ -182,7 +209,9 @@ struct memslot_probe;
  * @whylen:	size of @why
  *
  * Create it before the event formats are loaded. An identical event left
- * by a live run is shared; a different one is refused.
+ * by a live run is shared; a different one is refused. The
+ * memslot_learn event comes with it where it can; what kept any of its
+ * functions out is in memslot_probe_learn_why(), never a failure.
  *
  * Return: 0, or a negative errno with @why filled.
  */
@@ -190,13 +219,23 @@ int memslot_probe_create(const struct profile *prof,
 			 struct memslot_probe **out, char *why, size_t whylen);
 
 /**
+ * memslot_probe_learn_why() - memslot_learn functions left out, and why
+ * @p:	probe
+ *
+ * Return: "FUNC: reason; ..." or "" (also after memslot_probe_enable()).
+ */
+const char *memslot_probe_learn_why(const struct memslot_probe *p);
+
+/**
  * memslot_probe_enable() - enable the event in the capture's instance
  * @p:		probe
  * @inst:	instance, NULL for the top level
  *
- * The instance's set_event_pid filters it like every other event.
+ * The instance's set_event_pid filters it like every other event. The
+ * memslot_learn event is enabled too; if it cannot be, it is dropped
+ * and the reason added to memslot_probe_learn_why().
  *
- * Return: 0 or a negative errno.
+ * Return: 0 or a negative errno (of the memslot event).
  */
 int memslot_probe_enable(struct memslot_probe *p, struct tracefs_instance *inst);
 

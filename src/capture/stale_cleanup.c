@@ -155,15 +155,17 @@ static int clean_probes(struct stale_ctx *c)
 {
 	const char *file = tracing_has_file(NULL, "dynamic_events") ?
 		"dynamic_events" : "kprobe_events";
-	char *text, *line, *save, name[256];
+	char *text, *line, *save, name[256], last[256] = "";
 	int ret;
 
 	if (tracing_read_file(NULL, file, &text))
 		return 0;
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (!our_probe(line, name, sizeof(name)))
+		/* an event of several probes has a line for each */
+		if (!our_probe(line, name, sizeof(name)) || !strcmp(name, last))
 			continue;
+		strcpy(last, name);
 		c->cleaned++;
 		if (c->dry) {
 			msg_add(c->msg, c->msglen, "probe event %s", name);

@@ -185,6 +185,29 @@ static void print_features(FILE *out, const struct host_caps *c)
 	    "unknown (no /sys/kernel/security/lockdown)");
 }
 
+/*
+ * The memslot_learn probes: "yes" with each line, or "no" with why. The
+ * fast path's faults need them when their slot did not fault in.
+ */
+static void print_memslot_learn(FILE *out, const struct memslot_plan *m)
+{
+	const char *l = m->learn_defs;
+	size_t n;
+
+	if (!*l) {
+		row(out, "  fast path", "no", "no memslot_learn function: "
+		    "only slots that fault in during a run%s%s",
+		    *m->learn_why ? "; " : "", m->learn_why);
+		return;
+	}
+	for (; *l; l += n + 1) {
+		n = strcspn(l, "\n");
+		row(out, "  fast path", "yes", "memslot_learn: %.*s", (int)n, l);
+	}
+	if (*m->learn_why)
+		row(out, "  fast path", "", "left out: %s", m->learn_why);
+}
+
 /* Where the PFN, MEM_SLOTID/HVA and ERROR_TYPE columns come from. */
 static void print_columns(FILE *out, const struct host_caps *c)
 {
@@ -200,6 +223,8 @@ static void print_columns(FILE *out, const struct host_caps *c)
 		    "offsets: %s", m->site.func, m->def);
 	else
 		row(out, "MEM_SLOTID, HVA", "no", "%s", m->why);
+	if (m->ok)
+		print_memslot_learn(out, m);
 	row(out, "ERROR_TYPE", yes_no(c->ev_page_fault), "%s decoder of "
 	    "kvm:kvm_page_fault error_code%s", c->vendor == FAULT_VENDOR_INTEL ?
 	    "Intel EPT exit qualification" : "AMD NPF error code",

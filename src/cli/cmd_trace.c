@@ -287,13 +287,25 @@ static void memslot_unavailable(const char *why)
 	fprintf(stderr, "kvmmmu-graph: memslot/HVA unavailable: %s\n", why);
 }
 
+/* Faults without a fault-in (fast path) get a slot only from the map. */
+static void memslot_learn_note(struct run *run)
+{
+	const char *why = memslot_probe_learn_why(run->memslot);
+
+	if (*why)
+		fprintf(stderr, "kvmmmu-graph: memslot/HVA of fast-path faults "
+			"only from slots that fault in during the run: %s\n",
+			why);
+}
+
 /* Before the event formats are loaded, so that the decoder sees it. */
 static void create_memslot_probe(struct run *run)
 {
 	char why[1024];
 
-	if (!run->p->no_memslot &&
-	    memslot_probe_create(run->prof, &run->memslot, why, sizeof(why)))
+	if (run->p->no_memslot)
+		return;
+	if (memslot_probe_create(run->prof, &run->memslot, why, sizeof(why)))
 		memslot_unavailable(why);
 }
 
@@ -307,8 +319,10 @@ static void enable_memslot_probe(struct run *run)
 		return;
 	r = memslot_probe_enable(run->memslot,
 				 tracing_session_instance(run->session));
-	if (!r)
+	if (!r) {
+		memslot_learn_note(run);
 		return;
+	}
 	snprintf(why, sizeof(why), "cannot enable %s/%s: %s",
 		 MEMSLOT_EVENT_SYSTEM, MEMSLOT_EVENT_NAME, strerror(-r));
 	memslot_unavailable(why);

@@ -641,9 +641,18 @@ int fault_builder_feed(struct fault_builder *b, const struct trace_record *rec,
 		on_loss(b);
 	if (rec->type == REC_OTHER)
 		return 0;
-	if (rec->type == REC_MEMSLOT && rec->slot_id >= 0)
+	if ((rec->type == REC_MEMSLOT || rec->type == REC_MEMSLOT_LEARN) &&
+	    rec->slot_id >= 0)
 		memslot_map_learn(&b->slots, rec->slot_id, rec->base_gfn,
 				  rec->npages, rec->uaddr);
+	/*
+	 * A memslot_learn record names the slot of a gfn KVM marked dirty,
+	 * perhaps not the fault's (shadow paging sets the guest's A/D bits
+	 * first): it teaches the map, which end_fault() asks by the fault's
+	 * own gfn.
+	 */
+	if (rec->type == REC_MEMSLOT_LEARN)
+		return 0;
 	dropped = b->stats.threads_dropped;
 	t = get_thread(b, rec->tid);
 	if (!t)	/* too many threads in faults (counted), or no memory */

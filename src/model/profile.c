@@ -9,6 +9,7 @@
  *	event  SYSTEM/EVENT, or SYSTEM alone for all its events
  *	allow  FILTER			(set_ftrace_filter expression)
  *	memslot_probe FUNC slot=$argN gfn=$argM, or FUNC fault=$argN
+ *	memslot_learn FUNC slot=$argN gfn=$argM
  *					(memslot_probe.c parses and uses them)
  *	cause  NAME [kind=normal|fast|mmio] [any=F,F...] [lock=F,F...
  *	       lock_min_us=N] [nomap]	(first matching rule names a fault)
@@ -45,6 +46,7 @@ struct profile {
 	struct word_list events;
 	struct word_list allow;
 	struct word_list memslot;	/* "FUNC key=$argN..." per directive */
+	struct word_list memslot_learn;	/* the same, memslot_learn */
 	struct profile_cause causes[PROFILE_MAX_CAUSES];
 	unsigned int nr_causes;
 	struct profile_findings findings;
@@ -91,6 +93,7 @@ void profile_free(struct profile *prof)
 	list_free(&prof->events);
 	list_free(&prof->allow);
 	list_free(&prof->memslot);
+	list_free(&prof->memslot_learn);
 	while (prof->nr_causes)
 		free_cause(&prof->causes[--prof->nr_causes]);
 	free(prof);
@@ -309,6 +312,8 @@ static int apply_directive(struct profile *prof, char **w, int n)
 		return add_words(&prof->allow, w + 1, n - 1);
 	if (!strcmp(w[0], "memslot_probe"))
 		return add_memslot_probe(&prof->memslot, w + 1, n - 1);
+	if (!strcmp(w[0], "memslot_learn"))
+		return add_memslot_probe(&prof->memslot_learn, w + 1, n - 1);
 	if (!strcmp(w[0], "cause"))
 		return add_cause(prof, w + 1, n - 1);
 	if (!strcmp(w[0], "hint"))
@@ -565,6 +570,16 @@ unsigned int profile_nr_memslot_probes(const struct profile *prof)
 const char *profile_memslot_probe(const struct profile *prof, unsigned int i)
 {
 	return i < prof->memslot.nr ? prof->memslot.words[i] : NULL;
+}
+
+unsigned int profile_nr_memslot_learn(const struct profile *prof)
+{
+	return prof->memslot_learn.nr;
+}
+
+const char *profile_memslot_learn(const struct profile *prof, unsigned int i)
+{
+	return i < prof->memslot_learn.nr ? prof->memslot_learn.words[i] : NULL;
 }
 
 unsigned int profile_nr_causes(const struct profile *prof)

@@ -126,6 +126,28 @@ unsigned int profile_nr_memslot_probes(const struct profile *prof);
  */
 const char *profile_memslot_probe(const struct profile *prof, unsigned int i);
 
+/**
+ * profile_nr_memslot_learn() - number of memslot_learn directives
+ * @prof:	profile
+ *
+ * memslot_learn names functions that receive a memslot outside the
+ * fault-in (KVM marking a page dirty, from the fast path too): their
+ * records only teach the fault builder the VM's memslots, so faults
+ * without a fault-in still get MEM_SLOTID and HVA. Every one the kernel
+ * can probe is used.
+ * Return: how many there are.
+ */
+unsigned int profile_nr_memslot_learn(const struct profile *prof);
+
+/**
+ * profile_memslot_learn() - one memslot_learn directive, in file order
+ * @prof:	profile
+ * @i:		index, below profile_nr_memslot_learn()
+ *
+ * Return: "FUNC slot=$argN gfn=$argM" as written, or NULL.
+ */
+const char *profile_memslot_learn(const struct profile *prof, unsigned int i);
+
 unsigned int profile_nr_causes(const struct profile *prof);
 /* Cause rule @i in file order, or NULL. */
 const struct profile_cause *profile_cause(const struct profile *prof,

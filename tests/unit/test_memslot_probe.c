@@ -317,6 +317,22 @@ TEST(offsets_from_this_kernel)
 
 /* ---- the profile and the choice ---- */
 
+TEST(line_of_memslot_learn_names_its_own_event)
+{
+	struct memslot_site s;
+	char probe[MEMSLOT_DEF_LEN], learn[MEMSLOT_DEF_LEN];
+
+	memslot_site_parse("mark_page_dirty_in_slot slot=$arg2 gfn=$arg3", &s);
+	CHECK_EQ(memslot_learn_format(&s, &off_61, learn, sizeof(learn)), 0);
+	CHECK_LINE(learn, "p:kvmmmu_graph/memslot_learn mark_page_dirty_in_slot "
+		  "slot_id=+260($arg2):s16 base_gfn=+176($arg2):u64 "
+		  "uaddr=+248($arg2):u64 npages=+184($arg2):u64 "
+		  "gfn=$arg3:u64 slot=$arg2:x64");
+	/* the same fields as the memslot event: one decoder reads both */
+	CHECK_EQ(memslot_probe_format(&s, &off_61, probe, sizeof(probe)), 0);
+	CHECK_STR(strchr(probe, ' '), strchr(learn, ' '));
+}
+
 static const char *const two_sites =
 	"name t\nroot kvm_mmu_page_fault\n"
 	"memslot_probe __gfn_to_pfn_memslot slot=$arg1 gfn=$arg2 # 6.1\n"
@@ -337,6 +353,27 @@ TEST(profile_keeps_memslot_probes_in_order)
 	CHECK_STR(profile_memslot_probe(p, 1), "kvm_mmu_faultin_pfn fault=$arg2");
 	CHECK(profile_memslot_probe(p, 2) == NULL);
 	profile_free(p);
+}
+
+TEST(profile_keeps_memslot_learn_apart)
+{
+	struct profile *p;
+	char err[256];
+
+	p = profile_parse("name t\nroot x\n"
+			  "memslot_learn mark_page_dirty_in_slot slot=$arg2 gfn=$arg3\n"
+			  "memslot_probe f slot=$arg1 gfn=$arg2\n", err, sizeof(err));
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK_EQ(profile_nr_memslot_probes(p), 1);
+	CHECK_EQ(profile_nr_memslot_learn(p), 1);
+	CHECK_STR(profile_memslot_learn(p, 0),
+		  "mark_page_dirty_in_slot slot=$arg2 gfn=$arg3");
+	CHECK(profile_memslot_learn(p, 1) == NULL);
+	profile_free(p);
+	CHECK(profile_parse("name t\nroot x\nmemslot_learn f\n", err,
+			    sizeof(err)) == NULL);
 }
 
 TEST(profile_refuses_a_memslot_probe_without_arguments)
@@ -412,6 +449,11 @@ TEST(installed_profile_tries___gfn_to_pfn_memslot_first)
 		  "__gfn_to_pfn_memslot slot=$arg1 gfn=$arg2");
 	for (i = 0; i < profile_nr_memslot_probes(p); i++)
 		CHECK_EQ(memslot_site_parse(profile_memslot_probe(p, i), &s), 0);
+	/* the fast path's slot, when the tool attached late */
+	CHECK_EQ(profile_nr_memslot_learn(p), 1);
+	CHECK_STR(profile_memslot_learn(p, 0),
+		  "mark_page_dirty_in_slot slot=$arg2 gfn=$arg3");
+	CHECK_EQ(memslot_site_parse(profile_memslot_learn(p, 0), &s), 0);
 	profile_free(p);
 }
 
@@ -581,6 +623,43 @@ TEST(decoder_voids_a_record_without_a_slot)
 	tep_free(tep);
 }
 
+TEST(decoder_reads_the_memslot_learn_event)
+{
+	static const char learn_format[] =
+		"name: memslot_learn\nID: 1452\nformat:\n"
+		MEMSLOT_FORMAT_HEAD
+		"\tfield:u64 npages;\toffset:34;\tsize:8;\tsigned:0;\n"
+		"\tfield:u64 gfn;\toffset:42;\tsize:8;\tsigned:0;\n"
+		"\tfield:u64 slot;\toffset:50;\tsize:8;\tsigned:0;\n\n"
+		"print fmt: \"(%lx) slot_id=%d\", REC->__probe_ip, "
+		"REC->slot_id\n";
+	struct tep_handle *tep = tep_alloc();
+	struct event_decoder *dec;
+	struct trace_record r;
+	uint16_t type = 1452;
+	uint64_t ptr = 0xffff888012345000ull, npages = 512, gfn = 0x40007;
+	int16_t id = 4;
+	char err[256];
+	uint8_t p[58] = { 0 };
+
+	CHECK(tep_parse_event(tep, learn_format, sizeof(learn_format) - 1,
+			      "kvmmmu_graph") == 0);
+	dec = event_decoder_new(tep, err, sizeof(err));
+	CHECK(event_decoder_has(dec, REC_MEMSLOT_LEARN));
+	CHECK(!event_decoder_has(dec, REC_MEMSLOT));
+	memcpy(p, &type, 2);
+	memcpy(p + 16, &id, 2);
+	memcpy(p + 34, &npages, 8);
+	memcpy(p + 42, &gfn, 8);
+	memcpy(p + 50, &ptr, 8);
+	CHECK_EQ(event_decode(dec, p, sizeof(p), &r), REC_MEMSLOT_LEARN);
+	CHECK_EQ(r.slot_id, 4);
+	CHECK_EQ(r.npages, 512);
+	CHECK_EQ(r.addr, 0x40007000ull);
+	event_decoder_free(dec);
+	tep_free(tep);
+}
+
 /* ---- what the builder makes of it (events-only: pf .. kvm_entry) ---- */
 
 static struct fault last;
@@ -689,6 +768,37 @@ TEST(builder_skips_records_without_a_slot)
 	CHECK_EQ(last.hva, FAULT_UNKNOWN);
 }
 
+TEST(builder_learns_slots_from_memslot_learn_records_only)
+{
+	/* shadow paging marks the guest's page table dirty before the
+	 * fault-in: that slot teaches the map, it is not the fault's */
+	struct trace_record r[] = {
+		slot_rec(3, 0x800, 0x7e0000000000ull, 0x805),
+		slot_rec(1, 0x100, 0x7f0000000000ull, 0x104),
+	};
+
+	r[0].type = REC_MEMSLOT_LEARN;
+	r[0].npages = 16;
+	one_fault(0x104000ull, 0x100000006ull, r, 2);
+	CHECK_EQ(last.memslot, 1);
+	CHECK_EQ(last.hva, 0x7f0000004000ull);
+	/* a fast-path fault, attached late: no fault-in, only the dirty
+	 * mark of its own page, which names the slot through the map */
+	r[0] = slot_rec(2, 0x40000, 0x7f8677000000ull, 0x40003);
+	r[0].type = REC_MEMSLOT_LEARN;
+	r[0].npages = 512;
+	r[1] = rec(REC_FAST_PF, 30);
+	r[1].addr = 0x40003abcull;
+	one_fault(0x40003abcull, 0x100000007ull, r, 2);
+	CHECK_EQ(last.kind, FAULT_KIND_FAST);
+	CHECK_EQ(last.memslot, 2);
+	CHECK_EQ(last.hva, 0x7f8677003000ull);
+	/* without npages the record cannot place the slot: unknown */
+	r[0].npages = 0;
+	one_fault(0x40003abcull, 0x100000007ull, r, 2);
+	CHECK_EQ(last.memslot, (unsigned long long)-1);
+}
+
 /* ---- this host: check-style plan, which creates nothing ---- */
 
 TEST(plan_on_this_host_creates_nothing)
@@ -702,6 +812,9 @@ TEST(plan_on_this_host_creates_nothing)
 	memslot_probe_plan(p, &plan);
 	if (plan.ok)
 		CHECK(!strncmp(plan.def, "p:kvmmmu_graph/memslot ", 23));
+	if (plan.ok && plan.learn_defs[0])
+		CHECK(!strncmp(plan.learn_defs, "p:kvmmmu_graph/memslot_learn ",
+			       29));
 	else
 		CHECK(plan.why[0] != '\0');
 	if (access("/sys/kernel/tracing/kprobe_events", F_OK))
@@ -720,11 +833,13 @@ int main(void)
 	RUN(line_of_fault_form_on_6_12_dereferences_fault_slot);
 	RUN(line_types_follow_member_sizes);
 	RUN(line_refused_when_it_cannot_be_right);
+	RUN(line_of_memslot_learn_names_its_own_event);
 	RUN(offsets_from_btf);
 	RUN(offsets_without_kvm_page_fault_allow_only_the_slot_form);
 	RUN(offsets_missing_member_says_which);
 	RUN(offsets_from_this_kernel);
 	RUN(profile_keeps_memslot_probes_in_order);
+	RUN(profile_keeps_memslot_learn_apart);
 	RUN(profile_refuses_a_memslot_probe_without_arguments);
 	RUN(installed_profile_tries___gfn_to_pfn_memslot_first);
 	RUN(choose_takes_the_first_accepted_function);
@@ -734,10 +849,12 @@ int main(void)
 	RUN(choose_reports_a_bad_directive_and_goes_on);
 	RUN(decoder_reads_the_kprobe_event);
 	RUN(decoder_voids_a_record_without_a_slot);
+	RUN(decoder_reads_the_memslot_learn_event);
 	RUN(builder_sets_memslot_and_hva_of_the_fault);
 	RUN(builder_keeps_the_first_memslot_of_a_fault);
 	RUN(builder_hides_memslot_of_mmio_faults);
 	RUN(builder_skips_records_without_a_slot);
+	RUN(builder_learns_slots_from_memslot_learn_records_only);
 	RUN(plan_on_this_host_creates_nothing);
 	return TESTS_DONE();
 }
