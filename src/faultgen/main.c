@@ -43,12 +43,18 @@ static int fg_setup_guest(struct fg_vm *vm, const struct fg_opts *o)
 	return 0;
 }
 
-/* between pass 1 and pass 2: start dirty logging on slot 1 */
+/*
+ * between pass 1 and pass 2: start dirty logging on slot 1, then wait
+ * for --rewrite-wait-file if given
+ */
 static int fg_between_passes(struct fg_run *r)
 {
 	if (!r->opts->dirty_log)
 		return 0;
-	return fg_vm_set_slot_flags(r->vm, 1, KVM_MEM_LOG_DIRTY_PAGES);
+	if (fg_vm_set_slot_flags(r->vm, 1, KVM_MEM_LOG_DIRTY_PAGES))
+		return -1;
+	fg_wait_before_rewrites(r->opts);
+	return 0;
 }
 
 /**

@@ -34,6 +34,7 @@ enum {
 	OPT_USERFAULT,
 	OPT_REWRITES,
 	OPT_WAIT_FILE,
+	OPT_REWRITE_WAIT_FILE,
 	OPT_WAIT_SIGNAL,
 	OPT_JSON,
 };
@@ -54,6 +55,7 @@ static const struct option fg_long_opts[] = {
 	{ "userfault",	 no_argument,	    NULL, OPT_USERFAULT },
 	{ "rewrites",	 required_argument, NULL, OPT_REWRITES },
 	{ "wait-file",	 required_argument, NULL, OPT_WAIT_FILE },
+	{ "rewrite-wait-file", required_argument, NULL, OPT_REWRITE_WAIT_FILE },
 	{ "wait-signal", no_argument,	    NULL, OPT_WAIT_SIGNAL },
 	{ "json",	 required_argument, NULL, OPT_JSON },
 	{ "help",	 no_argument,	    NULL, 'h' },
@@ -110,6 +112,9 @@ static const char fg_help[] =
 "                     an in-kernel LAPIC: KVM takes them as async page faults\n"
 "  --wait-file PATH   before the guest starts, wait until PATH exists\n"
 "  --wait-signal      before the guest starts, wait for SIGUSR1\n"
+"  --rewrite-wait-file PATH\n"
+"                     with --dirty-log: after pass 1 and the start of dirty\n"
+"                     logging, wait until PATH exists (to attach then)\n"
 "  --json FILE        write the result JSON to FILE (default stdout)\n"
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n";
@@ -229,6 +234,9 @@ static int fg_parse_one(int c, const char *arg, struct fg_opts *o)
 	case OPT_REWRITES:
 		return fg_parse_range("rewrites", arg, 1, FG_MAX_REWRITES,
 				      &o->rewrites);
+	case OPT_REWRITE_WAIT_FILE:
+		o->rewrite_wait_file = arg;
+		return 0;
 	case OPT_WAIT_FILE:
 		o->wait_file = arg;
 		return 0;
@@ -368,6 +376,10 @@ int fg_parse_options(int argc, char **argv, struct fg_opts *o)
 	}
 	if (o->rewrites > 1 && !o->dirty_log) {
 		fg_err("--rewrites needs --dirty-log");
+		return FG_OPTS_EXIT_USAGE;
+	}
+	if (o->rewrite_wait_file && !o->dirty_log) {
+		fg_err("--rewrite-wait-file needs --dirty-log");
 		return FG_OPTS_EXIT_USAGE;
 	}
 	if (o->userfault && (o->populate || o->prefault || o->hugepages ||

@@ -39,6 +39,7 @@ struct fg_opts {
 	bool userfault;		/* slot 1 served through userfaultfd */
 	const char *wait_file;
 	bool wait_signal;
+	const char *rewrite_wait_file;	/* --dirty-log: wait before pass 2 */
 	const char *json_path;	/* NULL: stdout */
 };
 

@@ -29,6 +29,7 @@ static void fg_report_scenario(struct fg_json *j, const struct fg_opts *o)
 	fg_json_u64(j, "prefault", o->prefault);
 	fg_json_bool(j, "userfault", o->userfault);
 	fg_json_string(j, "wait_file", o->wait_file);
+	fg_json_string(j, "rewrite_wait_file", o->rewrite_wait_file);
 	fg_json_bool(j, "wait_signal", o->wait_signal);
 	fg_json_string(j, "json", o->json_path);
 	fg_json_end_object(j);

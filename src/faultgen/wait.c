@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * wait.c - --wait-file and --wait-signal
+ * wait.c - --wait-file, --wait-signal and --rewrite-wait-file
  */
 #include <errno.h>
 #include <signal.h>
@@ -80,4 +80,19 @@ int fg_wait_for_go(const struct fg_opts *o)
 		return 0;
 	}
 	return fg_wait_signal();
+}
+
+/**
+ * fg_wait_before_rewrites() - --rewrite-wait-file: announce, then wait
+ * @o: options
+ *
+ * Between pass 1 and the dirty-log rewrites, all vCPUs stopped: a
+ * tracer that attaches now sees only the rewrites.
+ */
+void fg_wait_before_rewrites(const struct fg_opts *o)
+{
+	if (!o->rewrite_wait_file)
+		return;
+	fg_err("pass 1 done pid=%ld", (long)getpid());
+	fg_wait_file(o->rewrite_wait_file);
 }

@@ -9,5 +9,6 @@
 
 int fg_wait_prepare(const struct fg_opts *o);
 int fg_wait_for_go(const struct fg_opts *o);
+void fg_wait_before_rewrites(const struct fg_opts *o);
 
 #endif /* FAULTGEN_WAIT_H */

@@ -66,6 +66,7 @@ expect fg_gmem_dirty_log 2 '--backing gmem: .*not with --hugepages or --dirty-lo
 expect fg_gmem_hugepages 2 '--backing gmem: .*not with --hugepages or --dirty-log' -- "$FG" --backing gmem --hugepages
 expect fg_userfault_gmem 2 '--userfault serves anonymous 4 KiB pages' -- "$FG" --userfault --backing gmem
 expect fg_prefault_too_many 2 '--prefault 9 is more than --pages 8' -- "$FG" --pages 8 --prefault 9
+expect fg_rewrite_wait_needs_dirty_log 2 '--rewrite-wait-file needs --dirty-log' -- "$FG" --rewrite-wait-file /nonexistent
 
 # ---- replays of committed recordings ----
 # tests/data/NAME.tar.xz: recordings made by tests/vm/make-fixtures.sh
