@@ -178,6 +178,35 @@ gmem_check() {
 		"slot-1/2 normal faults with phase gmem, cause guest-memfd"
 }
 
+# late_check KERNEL OUT MEMSLOT: --vm PID attached after pass 1 sees the
+# dirty-log rewrites only, fast-path faults on a slot that did not fault in
+# while it ran; they must still have memslot, HVA and PFN (memslot_learn)
+late_check() {
+	local k=$1 d=$2/late name="--vm PID attached after pass 1: dirty-log fast-path faults with memslot, HVA, PFN"
+	python3 "$srcdir/tests/cli/check_oracle.py" --live "$d/faultgen.json" "$d/faults.jsonl" --late $3 \
+		>"$d/oracle.txt" 2>&1
+	if [ "$(cat "$d/rc" 2>/dev/null)" = 3 ] && grep -q "^ok   fast-path faults == pf_fast: tool [1-9]" "$d/oracle.txt" &&
+		{ [ -z "$3" ] || grep -q "^ok   fast-path faults with memslot/HVA: tool [1-9]" "$d/oracle.txt"; } &&
+		! grep -q '^DIFF' "$d/oracle.txt"; then
+		pass "$k: $name"
+	else
+		fail "$k: $name" \
+			"rc $(cat "$d/rc" 2>/dev/null): $(head -c 200 "$d/stderr.txt") $(grep DIFF "$d/oracle.txt" 2>/dev/null | tr '\n' ' ')"
+	fi
+	sed 's/^/      /' "$d/oracle.txt"
+	[ -n "$3" ] || return 0
+	# the control: the same run with a profile without memslot_learn
+	d=$2/late-nolearn name="--vm PID attached after pass 1, profile without memslot_learn: the oracle sees fast-path faults without memslot (control)"
+	python3 "$srcdir/tests/cli/check_oracle.py" --live "$d/faultgen.json" "$d/faults.jsonl" --late $3 \
+		>"$d/oracle.txt" 2>&1
+	if [ "$(cat "$d/rc" 2>/dev/null)" = 3 ] &&
+		grep -q "^DIFF fast-path faults with memslot/HVA: tool 0, KVM/scenario [1-9]" "$d/oracle.txt"; then
+		pass "$k: $name"
+	else
+		fail "$k: $name" "rc $(cat "$d/rc" 2>/dev/null): $(grep 'memslot/HVA' "$d/oracle.txt" 2>/dev/null | tr '\n' ' ')"
+	fi
+}
+
 # profiler_checks KERNEL: kvmmmu-graph itself in the guest, every strategy
 # the kernel allows, checked against faultgen's KVM counters.
 profiler_checks() {
@@ -247,6 +276,7 @@ profiler_checks() {
 	prefault_check "$k" "$out" "$ms"
 	userfault_check "$k" "$out" "$ms"
 	gmem_check "$k" "$out" "$ms"
+	late_check "$k" "$out" "$ms"
 	tracefs_restored_check "$k" "$out"
 	load_checks "$k" "$out"
 	if [ -f "$out/light" ]; then

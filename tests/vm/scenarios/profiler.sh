@@ -12,6 +12,8 @@
 #   /results/exec, /results/prefault   --access exec; --prefault (6.10+)
 #   /results/userfault                 --userfault (async page faults)
 #   /results/gmem                      --backing gmem (guest_memfd, 6.18+)
+#   /results/late, late-nolearn        --vm PID attached after pass 1,
+#                                      without memslot_learn (control)
 #   /results/tracefs-before|after.txt  top-level state around all runs
 # With kvmmmu.profiler=light on the kernel command line only the
 # attribution runs happen (check, strategies, exec, vm-pid; /results/light
@@ -103,6 +105,40 @@ mkdir -p "$R/gmem"
 	--json "$R/gmem/faultgen.json" >"$R/gmem/faults.jsonl" 2>"$R/gmem/stderr.txt"
 echo $? >"$R/gmem/rc"
 log "gmem: rc $(cat "$R/gmem/rc"), $(grep -c '"cause":"guest-memfd"' "$R/gmem/faults.jsonl") guest-memfd faults"
+
+# --vm PID attached late: faultgen stops after pass 1 with dirty logging
+# on, the tool attaches, the guest re-writes slot 1: fast-path faults on a
+# slot that does not fault in while the tool runs. late_attach NAME
+# [ARGS]: results in /results/NAME; late-nolearn is the control, with a
+# profile that has no memslot_learn line.
+late_attach() {
+mkdir -p "$R/$1"
+rm -f /tmp/go-late
+"$FG" --pages 16 --pages2 4 --vcpus 2 --dirty-log --rewrites 2 \
+	--rewrite-wait-file /tmp/go-late --json "$R/$1/faultgen.json" \
+	>/dev/null 2>"$R/$1/faultgen.err" &
+fpid=$!
+n=0
+while [ "$n" -lt 600 ] && ! grep -q "pass 1 done" "$R/$1/faultgen.err"; do
+	sleep 0.1; n=$((n + 1))
+done
+# shellcheck disable=SC2086
+"$G" $2 --json --vm "$fpid" >"$R/$1/faults.jsonl" 2>"$R/$1/stderr.txt" &
+gpid=$!
+n=0
+while [ "$n" -lt 600 ] && ! grep -q "tracing PID" "$R/$1/stderr.txt"; do
+	sleep 0.1; n=$((n + 1))
+done
+touch /tmp/go-late
+wait "$fpid"
+wait "$gpid"
+echo $? >"$R/$1/rc"
+log "$1: rc $(cat "$R/$1/rc"), $(grep -c '"kind":"fast"' "$R/$1/faults.jsonl") fast-path faults"
+}
+late_attach late
+grep -v '^memslot_learn' "$(dirname "$G")/../share/kvmmmu-graph/profiles/kvm-x86.profile" \
+	>/tmp/nolearn.profile
+late_attach late-nolearn "--profile /tmp/nolearn.profile"
 
 LIGHT=''
 grep -q 'kvmmmu\.profiler=light' /proc/cmdline 2>/dev/null && LIGHT=1
