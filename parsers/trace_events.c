@@ -3,6 +3,7 @@
  * trace_events.c - field lookup and decoding of event payloads.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@
 enum field_target {
 	T_NONE, T_FUNC, T_DEPTH, T_CALLTIME, T_RETTIME, T_VCPU, T_ADDR,
 	T_GFN, T_ERROR, T_PFN, T_EXIT_INFO, T_EXIT_REASON, T_SLOT_ID,
-	T_BASE_GFN, T_UADDR, T_NPAGES, T_SPTE, T_SLOT_PTR,
+	T_BASE_GFN, T_UADDR, T_NPAGES, T_SPTE, T_SLOT_PTR, T_FAST_RET,
 };
 
 struct field_spec {
@@ -54,7 +55,8 @@ static const struct event_spec specs[] = {
 	  { { "gfn", T_GFN }, { "pfn", T_PFN } } },
 	{ "kvmmmu", "fast_page_fault", REC_FAST_PF,
 	  { { "vcpu_id", T_VCPU }, { "cr2_or_gpa", T_ADDR },
-	    { "error_code", T_ERROR }, { "new_spte", T_SPTE } } },
+	    { "error_code", T_ERROR }, { "new_spte", T_SPTE },
+	    { "ret", T_FAST_RET } } },
 	{ "kvmmmu", "handle_mmio_page_fault", REC_MMIO_PF,
 	  { { "addr", T_ADDR } } },
 	{ "kvmmmu", "kvm_mmu_set_spte", REC_SET_SPTE,
@@ -102,6 +104,7 @@ struct event_layout {
 struct event_decoder {
 	struct field_loc common_type;
 	struct field_loc common_pid;
+	int fast_fixed, fast_spurious;	/* RET_PF_* values, -1 unknown */
 	bool have[REC_TYPE_COUNT];
 	unsigned char layout_of[MAX_EVENT_ID];	/* id -> layouts index + 1 */
 	struct event_layout layouts[NR_SPECS];
@@ -155,6 +158,54 @@ static int bad_field(struct tep_event *ev, const struct tep_format_field *f,
 	return -ERANGE;
 }
 
+/* "REC->ret == N" of the print fmt: N, else -1 */
+static int ret_compare(const struct tep_print_arg *arg)
+{
+	const struct tep_print_arg *l, *r;
+	char *end;
+	long v;
+
+	if (arg->type != TEP_PRINT_OP || !arg->op.op ||
+	    strcmp(arg->op.op, "=="))
+		return -1;
+	l = arg->op.left;
+	r = arg->op.right;
+	if (!l || !r || l->type != TEP_PRINT_FIELD || !l->field.name ||
+	    strcmp(l->field.name, "ret") || r->type != TEP_PRINT_ATOM ||
+	    !r->atom.atom)
+		return -1;
+	v = strtol(r->atom.atom, &end, 0);
+	return *end || v < 0 || v > 255 ? -1 : (int)v;
+}
+
+/*
+ * kvmmmu:fast_page_fault says whether the fast path fixed the fault only
+ * through its print fmt, "... spurious %d fixed %d", REC->ret == S,
+ * REC->ret == F: RET_PF_* values that differ between kernels (6.13
+ * added RET_PF_WRITE_PROTECTED before them). Take them from there.
+ */
+static void fast_ret_values(struct event_decoder *dec, struct tep_event *ev)
+{
+	const struct tep_print_arg *arg;
+	const char *fmt = ev->print_fmt.format;
+	int v[2], n = 0, x;
+
+	if (!fmt || !strstr(fmt, "spurious %d fixed %d"))
+		return;
+	for (arg = ev->print_fmt.args; arg && n < 3; arg = arg->next) {
+		x = ret_compare(arg);
+		if (x < 0)
+			continue;
+		if (n < 2)
+			v[n] = x;
+		n++;
+	}
+	if (n != 2 || v[0] == v[1])
+		return;
+	dec->fast_spurious = v[0];
+	dec->fast_fixed = v[1];
+}
+
 static int add_layout(struct event_decoder *dec, struct tep_event *ev,
 		      const struct event_spec *spec, char *err, size_t errlen)
 {
@@ -182,6 +233,8 @@ static int add_layout(struct event_decoder *dec, struct tep_event *ev,
 	}
 	dec->layout_of[ev->id] = (unsigned char)(++dec->nr_layouts);
 	dec->have[spec->type] = true;
+	if (spec->type == REC_FAST_PF)
+		fast_ret_values(dec, ev);
 	return 0;
 }
 
@@ -215,6 +268,8 @@ struct event_decoder *event_decoder_new(struct tep_handle *tep, char *err,
 		return NULL;
 	}
 	dec->common_type.size = 2;
+	dec->fast_fixed = -1;
+	dec->fast_spurious = -1;
 	dec->common_pid = (struct field_loc){ .offset = 4, .size = 4,
 					      .is_signed = 1 };
 	for (i = 0; i < NR_SPECS; i++) {
@@ -289,6 +344,7 @@ static void store(struct trace_record *rec, enum field_target t, uint64_t v)
 		if (!v)
 			rec->slot_id = -1;
 		break;
+	case T_FAST_RET:	rec->fast_ret = (int)v; break;
 	case T_NONE:		break;
 	}
 }
@@ -306,6 +362,16 @@ static void reset_record(struct trace_record *rec)
 	rec->spte = 0;
 	rec->slot_id = -1;
 	rec->npages = 0;
+	rec->fast_ret = INT_MIN;
+	rec->fast_fixed = -1;
+}
+
+/* Did the fast path fix it? 1, 0 (it gave up), -1 (cannot tell). */
+static int fast_outcome(const struct event_decoder *dec, int ret)
+{
+	if (ret == INT_MIN || dec->fast_fixed < 0)
+		return -1;
+	return ret == dec->fast_fixed || ret == dec->fast_spurious;
 }
 
 int event_decode(const struct event_decoder *dec, const void *data,
@@ -330,5 +396,7 @@ int event_decode(const struct event_decoder *dec, const void *data,
 		store(rec, lay->fields[i].target,
 		      load(data, &lay->fields[i]));
 	rec->type = lay->type;
+	if (lay->type == REC_FAST_PF)
+		rec->fast_fixed = fast_outcome(dec, rec->fast_ret);
 	return lay->type;
 }

@@ -53,6 +53,10 @@ enum rec_type {
  * @base_gfn:	memslot base gfn (memslot probe)
  * @uaddr:	memslot userspace address (memslot probe)
  * @npages:	memslot size in pages (memslot probe), 0 if absent
+ * @fast_ret:	fast pf: the RET_PF_* value it returned, INT_MIN if absent
+ * @fast_fixed:	fast pf: 1 if the fast path fixed the fault (RET_PF_FIXED
+ *		or RET_PF_SPURIOUS, read from the event's print fmt), 0 if
+ *		it gave up (the slow path follows), -1 if it cannot be told
  */
 struct trace_record {
 	enum rec_type type;
@@ -74,6 +78,8 @@ struct trace_record {
 	uint64_t base_gfn;
 	uint64_t uaddr;
 	uint64_t npages;
+	int fast_ret;
+	int fast_fixed;
 };
 
 struct event_decoder;

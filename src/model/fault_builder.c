@@ -574,7 +574,9 @@ static void on_memslot(struct thread_state *t, const struct trace_record *rec)
 
 /*
  * The fast path installs an SPTE without a fault-in, so no
- * kvm_mmu_spte_requested: its PFN is in the new SPTE.  A later
+ * kvm_mmu_spte_requested: its PFN is in the new SPTE.  An event that
+ * says the fast path gave up (its ret) installed nothing: the slow path
+ * follows, and may itself map nothing (a retry).  Without ret, a later
  * kvm_mmu_spte_requested (the fast path gave up) overrides it.
  */
 static void on_fast_pf(struct fault_builder *b, struct thread_state *t,
@@ -583,6 +585,8 @@ static void on_fast_pf(struct fault_builder *b, struct thread_state *t,
 	struct fault *f = &t->fault;
 	uint64_t gpa = f->gpa != FAULT_UNKNOWN ? f->gpa : rec->addr;
 
+	if (rec->fast_fixed == 0)
+		return;
 	t->marks.fast_seen = true;
 	if (!t->marks.spte_seen)
 		spte_pfn(rec->spte, gpa, b->cfg.phys_bits, &f->pfn);

@@ -74,8 +74,9 @@ static struct trace_record ext(int tid, int cpu, uint64_t func, int depth,
 
 static struct trace_record ev(enum rec_type t, int tid, uint64_t pfn)
 {
+	/* a fast pf of unknown outcome, as in recordings without ret */
 	return (struct trace_record){ .type = t, .tid = tid, .pfn = pfn,
-		.addr = 0x1000, .vcpu = 0 };
+		.addr = 0x1000, .vcpu = 0, .fast_fixed = -1 };
 }
 
 /* A slow-path fault rooted at @depth: pf, root{tdp{faultin; map}}. */
@@ -209,6 +210,34 @@ TEST(fast_path_pfn_comes_from_the_new_spte)
 	feed(b, ext(1, 0, A_ROOT, 0, 30, 40));
 	CHECK_EQ(last.kind, FAULT_KIND_NORMAL);
 	CHECK_EQ(last.pfn, 0xdef);
+	fault_builder_free(b);
+}
+
+TEST(fast_path_that_gave_up_is_no_fast_fault)
+{
+	struct fault_builder *b = new_builder(FAULT_VENDOR_AMD, false);
+	struct trace_record fast = ev(REC_FAST_PF, 1, UINT64_MAX);
+
+	/* 6.18 took a write to a page mapped read-only (the zero page):
+	 * the fast path gave up (ret RET_PF_INVALID), the slow path faulted
+	 * the page in, saw the host page change under it and retried
+	 * without mapping anything. KVM counts no pf_fast: neither may we */
+	fast.spte = 0x0600000000abc000ull | 0xe75;
+	fast.fast_fixed = 0;
+	feed(b, pf(1, 0, 0x38000, 0x100000007ull));
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, fast);
+	feed(b, ext(1, 0, A_ROOT, 0, 10, 20));
+	CHECK_EQ(last.kind, FAULT_KIND_NORMAL);
+	CHECK_EQ(last.pfn, FAULT_UNKNOWN);	/* nothing was mapped */
+	/* one that fixed it is fast */
+	fast.fast_fixed = 1;
+	feed(b, pf(1, 0, 0x39000, 0x100000007ull));
+	feed(b, ent(1, 0, A_ROOT, 0));
+	feed(b, fast);
+	feed(b, ext(1, 0, A_ROOT, 0, 30, 40));
+	CHECK_EQ(last.kind, FAULT_KIND_FAST);
+	CHECK_EQ(last.pfn, 0xabc);
 	fault_builder_free(b);
 }
 
@@ -640,6 +669,7 @@ int main(void)
 	RUN(interleaved_threads_do_not_mix);
 	RUN(fast_path_without_spte_request_is_fast);
 	RUN(fast_path_pfn_comes_from_the_new_spte);
+	RUN(fast_path_that_gave_up_is_no_fast_fault);
 	RUN(fast_mmio_outside_kvm_mmu_page_fault_is_an_mmio_fault);
 	RUN(amd_rsvd_bit_is_mmio_but_intel_bit3_is_not);
 	RUN(noslot_pfn_is_mmio_and_hides_pfn);

@@ -789,6 +789,7 @@ TEST(builder_learns_slots_from_memslot_learn_records_only)
 	r[0].npages = 512;
 	r[1] = rec(REC_FAST_PF, 30);
 	r[1].addr = 0x40003abcull;
+	r[1].fast_fixed = 1;
 	one_fault(0x40003abcull, 0x100000007ull, r, 2);
 	CHECK_EQ(last.kind, FAULT_KIND_FAST);
 	CHECK_EQ(last.memslot, 2);

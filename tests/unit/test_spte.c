@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_spte.c - the PFN of a fast-path fault's SPTE.
+ * test_spte.c - the PFN of a fast-path fault's SPTE, and whether the
+ * fast path fixed the fault at all (the event's ret).
  */
 #define TEST_SUITE "spte"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+#include <traceevent/event-parse.h>
 
 #include "spte.h"
 #include "testlib.h"
+#include "trace_events.h"
 
 #define PRESENT		(1ull << 11)
 
@@ -72,8 +77,67 @@ TEST(phys_bits_from_cpuinfo)
 	CHECK_EQ(spte_host_phys_bits("/nonexistent/cpuinfo"), 0);
 }
 
+/* kvmmmu:fast_page_fault as 6.18 prints it (RET_PF_SPURIOUS 6, FIXED 5;
+ * 6.1 has 5 and 4): @spur and @fixed go into the print fmt */
+static void fast_format(char *buf, size_t len, const char *tail)
+{
+	snprintf(buf, len, "name: fast_page_fault\nID: 1593\nformat:\n"
+		"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+		"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+		"\tfield:int vcpu_id;\toffset:8;\tsize:4;\tsigned:1;\n"
+		"\tfield:u64 cr2_or_gpa;\toffset:16;\tsize:8;\tsigned:0;\n"
+		"\tfield:u64 new_spte;\toffset:24;\tsize:8;\tsigned:0;\n"
+		"\tfield:int ret;\toffset:32;\tsize:4;\tsigned:1;\n\n"
+		"print fmt: \"vcpu %%d gva %%llx new %%llx spurious %%d fixed %%d\", "
+		"REC->vcpu_id, REC->cr2_or_gpa, REC->new_spte, %s\n", tail);
+}
+
+/* decode one fast_page_fault with @ret under the format with @tail */
+static int fast_fixed(const char *tail, int ret)
+{
+	struct tep_handle *tep = tep_alloc();
+	struct event_decoder *dec;
+	struct trace_record r;
+	unsigned char p[40] = { 0 };
+	uint16_t type = 1593;
+	char fmt[1024], err[256];
+	int out = -2;
+
+	fast_format(fmt, sizeof(fmt), tail);
+	if (tep_parse_event(tep, fmt, strlen(fmt), "kvmmmu"))
+		goto done;
+	dec = event_decoder_new(tep, err, sizeof(err));
+	if (!dec)
+		goto done;
+	memcpy(p, &type, 2);
+	memcpy(p + 32, &ret, 4);
+	if (event_decode(dec, p, sizeof(p), &r) == REC_FAST_PF)
+		out = r.fast_fixed;
+	event_decoder_free(dec);
+done:
+	tep_free(tep);
+	return out;
+}
+
+TEST(fast_path_outcome_from_the_print_fmt)
+{
+	const char *k618 = "REC->ret == 6, REC->ret == 5";
+	const char *k61 = "REC->ret == 5, REC->ret == 4";
+
+	CHECK_EQ(fast_fixed(k618, 5), 1);	/* RET_PF_FIXED */
+	CHECK_EQ(fast_fixed(k618, 6), 1);	/* RET_PF_SPURIOUS */
+	CHECK_EQ(fast_fixed(k618, 4), 0);	/* RET_PF_INVALID: gave up */
+	CHECK_EQ(fast_fixed(k61, 4), 1);
+	CHECK_EQ(fast_fixed(k61, 5), 1);
+	CHECK_EQ(fast_fixed(k61, 3), 0);
+	/* a print fmt that does not say: unknown, never a guess */
+	CHECK_EQ(fast_fixed("REC->ret, REC->ret", 5), -1);
+	CHECK_EQ(fast_fixed("REC->ret == 5, REC->ret == 5", 5), -1);
+}
+
 int main(void)
 {
+	RUN(fast_path_outcome_from_the_print_fmt);
 	RUN(npt_4k_leaf_drops_software_bits);
 	RUN(encryption_bit_above_phys_bits_is_not_pfn);
 	RUN(huge_leaf_adds_the_offset_in_2m);
