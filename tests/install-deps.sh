@@ -8,8 +8,9 @@ BUILD="build-essential autoconf automake libtool pkg-config
 # the sanitizer build and the libFuzzer target (make fuzz, fuzz-smoke)
 BUILD="$BUILD clang libclang-rt-14-dev"
 # the QEMU test host: qemu, busybox for the initramfs, trace-cmd to compare,
-# cpio/xz/kmod to pack the initramfs and unpack Debian's modules
-VM="qemu-system-x86 busybox-static trace-cmd cpio xz-utils kmod file"
+# cpio/xz/kmod to pack the initramfs and unpack Debian's modules, binutils
+# to assemble the QEMU-guest scenario's Multiboot guest
+VM="qemu-system-x86 busybox-static trace-cmd cpio xz-utils kmod file binutils"
 # tests: python3 reads JSON, chromium renders the SVG flame graph,
 # prometheus (with promtool) scrapes and checks --metrics, curl asks it
 TESTS="python3 chromium prometheus curl"

@@ -13,9 +13,17 @@ before the tool and the oracle started and after the guest wrote):
              pf_mmio_spte_created), fast faults == pf_fast (debugfs deltas)
   vcpus      every fault's vCPU is one of QEMU's, on the thread QEMU named
              "CPU N/KVM" for it
-  memslots   per memslot one HVA - GPA offset; every HVA inside a mapping
-             of QEMU, guest RAM below its size inside the RAM mapping
+  memslots   every fault's memslot and HVA agree with a memslot QEMU
+             set (its own trace, -trace kvm_set_user_memory: QEMU
+             re-maps slots while the BIOS runs, so a slot id can stand for
+             several ranges in turn); every HVA inside a mapping of QEMU,
+             guest RAM from 1 MiB below its size inside the RAM mapping
   pagemap    sampled PFNs equal /proc/PID/pagemap
+  written    (the Multiboot guest, whose addresses are known) round N of
+             nested.mb MiB at 16 MiB + (N - 1) * nested.mb MiB, N = 1 in
+             the boot window and 2 in the attach window: every 4 KiB page
+             of it has a fault (THP off: ram), or every 2 MiB of it
+             (hugetlb); the first half on vCPU 0, the second on vCPU 1
 """
 import json
 import os
@@ -25,6 +33,26 @@ import sys
 RAM_MB = 256
 
 
+SET_MEMORY = re.compile(r"kvm_set_user_memory (?:AddrSpace#(\d+) )?Slot#(\d+) "
+                        r"flags=0x[0-9a-f]+ gpa=0x([0-9a-f]+) "
+                        r"size=0x([0-9a-f]+) ua=0x([0-9a-f]+) ret=0")
+
+
+def qemu_memslots(d):
+    """Every memslot QEMU set in address space 0, as its trace says:
+    (slot, gpa, size, hva) with size > 0 (size 0 deletes)."""
+    out = []
+    path = os.path.join(d, "qemu.log")
+    if not os.path.exists(path):
+        return out
+    for line in open(path, errors="replace"):
+        mo = SET_MEMORY.search(line)
+        if mo and (mo.group(1) in (None, "0")) and int(mo.group(4), 16):
+            out.append((int(mo.group(2)), int(mo.group(3), 16),
+                        int(mo.group(4), 16), int(mo.group(5), 16)))
+    return out
+
+
 def kv(path):
     out = {}
     if os.path.exists(path):
@@ -32,6 +60,35 @@ def kv(path):
             k, _, v = line.strip().partition("=")
             out[k] = v
     return out
+
+
+WRITE_BASE = 16 << 20
+
+
+def written_check(d, faults, check):
+    """The Multiboot guest's round of this window against its faults."""
+    cmd = open(os.path.join(d, "qemu.txt")).read()
+    if "guest.elf" not in cmd:
+        return
+    mb = int(re.search(r"nested\.mb=(\d+)", cmd).group(1))
+    rnd = 1 if d.rstrip("/").endswith("-boot") else 2
+    lo = WRITE_BASE + (rnd - 1) * (mb << 20)
+    hi, mid = lo + (mb << 20), lo + (mb << 19)
+    case = os.path.basename(d.rstrip("/")).rsplit("-", 1)[0]
+    thp = kv(os.path.join(os.path.dirname(d.rstrip("/")), case + ".txt"))
+    shift = 12 if thp.get("thp") == "never" else 21
+    got = [f for f in faults if not f.get("mmio") and f.get("gpa") and
+           lo <= int(f["gpa"], 16) < hi]
+    units = {int(f["gpa"], 16) >> shift for f in got}
+    want = set(range(lo >> shift, hi >> shift))
+    halves = sum(1 for f in got
+                 if f.get("vcpu") != (0 if int(f["gpa"], 16) < mid else 1))
+    check("written", units == want and halves == 0 and
+          (shift == 21 or len(got) == len(want)),
+          "round %d: %d MiB at %#x, %d faults on %d of its %d %s pages, "
+          "%d on the other half's vCPU" %
+          (rnd, mb, lo, len(got), len(units & want), len(want),
+           "4 KiB" if shift == 12 else "2 MiB", halves))
 
 
 def load(d):
@@ -128,26 +185,35 @@ def main():
 
     m = maps(d)
     ram = [x for x in m if x[1] - x[0] >= RAM_MB << 20]
-    offsets, outside, not_ram, with_hva = {}, 0, 0, 0
+    slots = qemu_memslots(d)
+    outside, not_ram, with_hva, unknown = 0, 0, 0, []
     for f in faults:
         if f.get("mmio") or "hva" not in f:
             continue
         with_hva += 1
-        hva, gpa = int(f["hva"], 16), int(f["gpa"], 16)
-        offsets.setdefault(f.get("memslot"), set()).add(hva - (gpa & ~0xfff))
+        hva, gpa = int(f["hva"], 16), int(f["gpa"], 16) & ~0xfff
+        if not any(s == f.get("memslot") and lo <= gpa < lo + size and
+                   hva == ua + gpa - lo for s, lo, size, ua in slots):
+            unknown.append(f)
         if not any(lo <= hva < hi for lo, hi, _ in m):
             outside += 1
-        elif gpa < RAM_MB << 20 and not any(lo <= hva < hi for lo, hi, _ in ram):
+        elif 1 << 20 <= gpa < RAM_MB << 20 and \
+                not any(lo <= hva < hi for lo, hi, _ in ram):
             not_ram += 1
     non_mmio = sum(1 for f in faults if not f.get("mmio"))
-    multi = {s: len(o) for s, o in offsets.items() if len(o) > 1}
     check("memslots", with_hva == non_mmio and not outside and not not_ram
-          and not multi and ram,
-          "%d of %d non-MMIO faults with an HVA, memslots %s, %d outside "
-          "QEMU's mappings, %d of guest RAM outside the RAM mapping%s%s" %
-          (with_hva, non_mmio, sorted(offsets, key=str), outside, not_ram,
-           "" if ram else ", no mapping of >= %d MiB" % RAM_MB,
-           ", memslots with several offsets %s" % multi if multi else ""))
+          and not unknown and ram and slots,
+          "%d of %d non-MMIO faults with an HVA, memslots %s, %d not as "
+          "QEMU set any slot of that id (of %d it set)%s, %d outside "
+          "QEMU's mappings, %d of guest RAM outside the RAM mapping%s" %
+          (with_hva, non_mmio,
+           sorted({f.get("memslot") for f in faults if f.get("hva")}, key=str),
+           len(unknown), len(slots),
+           " (first: gpa %s memslot %s hva %s)" % (
+               unknown[0].get("gpa"), unknown[0].get("memslot"),
+               unknown[0].get("hva")) if unknown else "",
+           outside, not_ram,
+           "" if ram else ", no mapping of >= %d MiB" % RAM_MB))
 
     samples = []
     for line in open(os.path.join(d, "pagemap.txt")):
@@ -164,6 +230,7 @@ def main():
     check("pagemap", len(samples) >= 8 and agree == len(samples),
           "%d of %d sampled PFNs equal /proc/PID/pagemap" %
           (agree, len(samples)))
+    written_check(d, faults, check)
     sys.exit(0 if all(results) else 1)
 
 

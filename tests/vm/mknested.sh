@@ -4,10 +4,12 @@
 # The extra initramfs part of the QEMU-guest scenario (scenarios/qemu-guest.sh):
 # Debian's qemu-system-x86_64 with the shared libraries it links and the
 # firmware a direct kernel boot reads (SeaBIOS, linuxboot_dma.bin,
-# kvmvapic.bin), and under /nested the small guest it boots: the same
-# kernel as the test host (KERNEL_DIR/vmlinuz) and a busybox initramfs
-# whose /init (guest/nested-init.sh) writes a known amount of memory when
-# told to on its console. boot.sh --extra-initrd appends it to the test
+# multiboot_dma.bin, kvmvapic.bin), and under /nested the small guests it
+# boots, which write a known amount of memory when told to on their
+# console: guest.elf (guest/nested-guest.S, a Multiboot kernel that needs
+# no interrupt: the default) and the same Linux kernel as the test host
+# (KERNEL_DIR/vmlinuz) with a busybox initramfs whose /init is
+# guest/nested-init.sh. boot.sh --extra-initrd appends it to the test
 # host's initramfs. Rebuilt only when an input changed (FILE.key).
 set -eu
 
@@ -35,7 +37,7 @@ BUSYBOX=${BUSYBOX:-$(command -v busybox || true)}
 [ -x "$QEMU_BIN" ] || die "qemu-system-x86_64 not found (install qemu-system-x86)"
 [ -x "$BUSYBOX" ] || die "busybox not found (install busybox-static)"
 # firmware of a direct kernel boot on the pc machine, wherever Debian put it
-FIRMWARE="bios-256k.bin linuxboot_dma.bin kvmvapic.bin"
+FIRMWARE="bios-256k.bin linuxboot_dma.bin multiboot_dma.bin kvmvapic.bin"
 find_fw() {
 	for d in /usr/share/qemu /usr/share/seabios /usr/lib/ipxe/qemu; do
 		[ -e "$d/$1" ] && { readlink -f "$d/$1"; return 0; }
@@ -48,7 +50,7 @@ done
 
 key=$({
 	echo v1
-	sha256sum "$0" "$here/guest/nested-init.sh"
+	sha256sum "$0" "$here/guest/nested-init.sh" "$here/guest/nested-guest.S"
 	cat "$kdir/package"
 	ls -lL "$QEMU_BIN" "$BUSYBOX"
 	for f in $FIRMWARE; do ls -lL "$(find_fw "$f")"; done
@@ -74,6 +76,14 @@ install -m 755 "$here/guest/nested-init.sh" "$g/init"
 	>"$root/nested/initrd.img"
 rm -rf "$g"
 cp "$kdir/vmlinuz" "$root/nested/vmlinuz"
+# the Multiboot guest: 32-bit ELF at 1 MiB, one RWX segment (-N: no
+# segment for the ELF headers below 1 MiB, where the BIOS is)
+as --32 -o "$root/guest.o" "$here/guest/nested-guest.S" ||
+	die "cannot assemble guest/nested-guest.S (install binutils)"
+ld -m elf_i386 -N -Ttext=0x100000 -e _start --no-warn-rwx-segments \
+	-o "$root/nested/guest.elf" "$root/guest.o" ||
+	die "cannot link the Multiboot guest"
+rm -f "$root/guest.o"
 
 # ---- QEMU, its libraries (same /lib layout as the base archive), firmware ----
 for d in lib lib64; do

@@ -1,15 +1,21 @@
 #!/bin/sh
 # Guest scenario (busybox sh; boot.sh --nested): Debian's QEMU runs inside
-# the test host with -accel kvm and boots a small Linux guest (the same
-# kernel, a busybox initramfs: guest/nested-init.sh) that writes
-# nested.mb MiB each time it is told to on its console. kvmmmu-graph
+# the test host with -accel kvm and boots a small guest that writes
+# nested.mb MiB each time it is told to on its console: by default
+# guest/nested-guest.S, a Multiboot kernel that SeaBIOS and QEMU's
+# multiboot option ROM load and that needs no interrupt (under TCG's SVM
+# a nested Linux guest loses its timer interrupts and stops, see
+# tests/vm/README); with kvmmmu.qemu_guest=linux on the kernel command
+# line, the same Linux kernel with a busybox initramfs
+# (guest/nested-init.sh). kvmmmu-graph
 # traces QEMU with --vm PID, and independent oracles look at each window:
 #   boot     QEMU starts paused (-S); the tool attaches before the guest's
 #            first instruction; the window runs to the end of one write
 #   attach   the same QEMU, booted: a new run of the tool attaches, the
 #            guest writes again
-# Cases (one QEMU each): ram (anonymous guest RAM, as QEMU allocates it)
-# and hugetlb (guest RAM on hugetlbfs, -mem-path), each with both windows.
+# Cases (one QEMU each): ram (anonymous guest RAM, as QEMU allocates it,
+# with THP off: 4 KiB pages) and hugetlb (guest RAM on hugetlbfs,
+# -mem-path: 2 MiB pages), each with both windows.
 # The windows are exact: QEMU's monitor stops the VM before the tool and
 # the oracle start and after the guest has written, so no fault happens
 # outside them. Per window, in /results/qemu/CASE-WINDOW/:
@@ -20,6 +26,9 @@
 #   maps.txt          /proc/PID/maps; threads.txt "TID COMM" of QEMU
 #   pagemap.txt       "HVA PFN(tool) PAGEMAP-ENTRY" for sampled faults
 #   console.txt, monitor.txt, seconds.txt (phase times), qemu.txt (command)
+#   qemu.log          QEMU's stderr, with its own trace of every memslot
+#                     it set (-trace kvm_set_user_memory: slot, GPA, size,
+#                     HVA), the memslot oracle
 . "${KVMMMU_GUEST_LIB:-/tests/vm/guest/lib.sh}"
 
 G=$(command -v kvmmmu-graph || true)
@@ -32,9 +41,19 @@ MB=${KVMMMU_NESTED_MB:-32}
 grep -q ' /sys/kernel/debug ' /proc/mounts || mount -t debugfs none /sys/kernel/debug
 # kernel parameter kvmmmu.qemu_cases=a,b runs only those cases
 CASES="ram hugetlb"
+GUEST=multiboot
 for a in $(cat /proc/cmdline); do
-	case "$a" in kvmmmu.qemu_cases=*) CASES=$(echo "${a#*=}" | tr , ' ') ;; esac
+	case "$a" in
+	kvmmmu.qemu_cases=*) CASES=$(echo "${a#*=}" | tr , ' ') ;;
+	kvmmmu.qemu_guest=*) GUEST=${a#*=} ;;
+	esac
 done
+case "$GUEST" in
+multiboot | linux) ;;
+*) log "FAIL: kvmmmu.qemu_guest=$GUEST: multiboot or linux"; exit 1 ;;
+esac
+[ -f /nested/guest.elf ] || { log "FAIL: no /nested/guest.elf (mknested.sh)"; exit 1; }
+log "qemu: guest $GUEST"
 "$G" check >"$R/check.txt" 2>&1
 
 # wait_for FILE PATTERN SECONDS: poll until FILE has a line matching;
@@ -147,6 +166,7 @@ window() {
 	done >"$d/threads.txt"
 	pagemap_samples "$qpid"
 	cp "$q/qemu.txt" "$d/"
+	cp "$q/qemu.log" "$d/qemu.log"	# with QEMU's memslot trace so far
 	[ "$ok" = 1 ] || {
 		log "qemu $1: the guest did not answer; its console ends:"
 		tail -n 15 "$q/console.txt" | sed 's/^/    /'
@@ -170,13 +190,19 @@ qemu_case() {
 	c1=$!
 	cat "$q/mon.out" >"$q/monitor.txt" &
 	c2=$!
+	if [ "$GUEST" = linux ]; then
+		set -- -kernel /nested/vmlinuz -initrd /nested/initrd.img \
+			-append "console=ttyS0 quiet panic=-1 nested.mb=$MB" "$@"
+	else
+		set -- -kernel /nested/guest.elf -append "nested.mb=$MB" "$@"
+	fi
 	set -- -name "nested-$name,debug-threads=on" -machine pc -accel kvm \
 		-cpu host -smp 2 -m 256 -nodefaults -display none -no-reboot \
 		-chardev "pipe,id=ser,path=$q/ser" -serial chardev:ser \
 		-chardev "pipe,id=mon,path=$q/mon" -mon chardev=mon,mode=readline \
-		-kernel /nested/vmlinuz -initrd /nested/initrd.img \
-		-append "console=ttyS0 quiet panic=-1 nested.mb=$MB" -S "$@"
+		-trace kvm_set_user_memory -S "$@"
 	echo "$QEMU $*" >"$q/qemu.txt"
+	log "qemu $name: starting"
 	t0=$(uptime_s)
 	writes=0
 	"$QEMU" "$@" >"$q/qemu.log" 2>&1 &
@@ -203,16 +229,32 @@ qemu_case() {
 }
 
 mkdir -p "$R/qemu"
+# hugetlb's 2 MiB pages first, while memory is still in large free blocks
+# (after the ram case's 4 KiB pages compaction can take the test host
+# minutes)
+case " $CASES " in
+*" hugetlb "*)
+	echo 160 >/proc/sys/vm/nr_hugepages
+	echo "nr_hugepages=$(cat /proc/sys/vm/nr_hugepages)" >"$R/qemu/hugetlb.txt"
+	;;
+esac
 for c in $CASES; do
 	case "$c" in
-	ram) qemu_case ram ;;
+	ram)
+		# anonymous guest RAM in 4 KiB pages (THP off while it runs),
+		# so KVM maps each page the guest writes with a fault of its own
+		thp=/sys/kernel/mm/transparent_hugepage/enabled
+		was=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$thp" 2>/dev/null)
+		[ -n "$was" ] && echo never >"$thp"
+		echo "thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$thp" 2>/dev/null)" >"$R/qemu/ram.txt"
+		qemu_case ram
+		[ -n "$was" ] && echo "$was" >"$thp"
+		;;
 	hugetlb)
 		# guest RAM on hugetlbfs: 2 MiB pages, so KVM can map 2 MiB at once
 		mkdir -p /dev/hugepages
 		grep -q ' /dev/hugepages ' /proc/mounts ||
 			mount -t hugetlbfs none /dev/hugepages
-		echo 160 >/proc/sys/vm/nr_hugepages
-		echo "nr_hugepages=$(cat /proc/sys/vm/nr_hugepages)" >"$R/qemu/hugetlb.txt"
 		qemu_case hugetlb -mem-path /dev/hugepages
 		echo 0 >/proc/sys/vm/nr_hugepages
 		;;
