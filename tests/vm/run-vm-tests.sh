@@ -548,6 +548,10 @@ qemu_guest_checks() {
 		fail "$k: QEMU guest scenario" "boot.sh exit $brc; see $out/console.log"
 		return
 	fi
+	for w in ram hugetlb; do
+		[ -f "$out/qemu/$w-retried" ] &&
+			echo "   $w: retried with a fresh QEMU (the nested guest did not answer the first time)"
+	done
 	for w in ram-boot ram-attach hugetlb-boot hugetlb-attach; do
 		case $w in
 		*-boot) name="traced from before boot" ;;

@@ -53,6 +53,10 @@ multiboot | linux) ;;
 *) log "FAIL: kvmmmu.qemu_guest=$GUEST: multiboot or linux"; exit 1 ;;
 esac
 [ -f /nested/guest.elf ] || { log "FAIL: no /nested/guest.elf (mknested.sh)"; exit 1; }
+# seconds to wait for the guest to say it is up, and for one write: the
+# Multiboot guest takes 1-3 s for either under TCG, Linux minutes
+UP_WAIT=120 WROTE_WAIT=120
+[ "$GUEST" = linux ] && UP_WAIT=600 WROTE_WAIT=300
 log "qemu: guest $GUEST"
 "$G" check >"$R/check.txt" 2>&1
 
@@ -147,12 +151,12 @@ window() {
 	ok=1
 	hmp cont || ok=0
 	if ! grep -q '@@NESTED-UP@@' "$q/console.txt"; then
-		wait_for "$q/console.txt" '@@NESTED-UP@@' 600 || ok=0
+		wait_for "$q/console.txt" '@@NESTED-UP@@' "$UP_WAIT" || ok=0
 		echo "booted=$(elapsed "$t1")" >>"$d/seconds.txt"
 	fi
 	writes=$((writes + 1))
 	echo go >"$q/ser.in"
-	wait_for "$q/console.txt" "@@NESTED-WROTE $writes " 300 || ok=0
+	wait_for "$q/console.txt" "@@NESTED-WROTE $writes " "$WROTE_WAIT" || ok=0
 	vm_stop || ok=0
 	echo "window=$(elapsed "$t1")" >>"$d/seconds.txt"
 	kill -INT "$gpid"
@@ -207,9 +211,10 @@ qemu_case() {
 	writes=0
 	"$QEMU" "$@" >"$q/qemu.log" 2>&1 &
 	qpid=$!
+	rc_=1
 	if wait_for "$q/monitor.txt" '(qemu)' 60; then
 		echo "qemu_start=$(elapsed "$t0")" >"$q/seconds"
-		window "$name-boot" && window "$name-attach"
+		window "$name-boot" && window "$name-attach" && rc_=0
 	else
 		log "qemu $name: no monitor; $(tail -n 3 "$q/qemu.log")"
 	fi
@@ -226,6 +231,18 @@ qemu_case() {
 	done
 	rm -rf "$q"
 	log "qemu $name: $(elapsed "$t0") s in all"
+	return $rc_
+}
+
+# qemu_case_retry NAME OPTION...: qemu_case, and once more with a fresh
+# QEMU if the guest did not answer (TCG's SVM can lose the nested guest's
+# interrupts; SeaBIOS halts for some). Each window's checks are those of
+# the attempt that finished; the retry is logged and in NAME-retried.
+qemu_case_retry() {
+	qemu_case "$@" && return 0
+	log "qemu $1: the guest did not answer: once more with a fresh QEMU"
+	echo "retried" >"$R/qemu/$1-retried"
+	qemu_case "$@"
 }
 
 mkdir -p "$R/qemu"
@@ -247,7 +264,7 @@ for c in $CASES; do
 		was=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$thp" 2>/dev/null)
 		[ -n "$was" ] && echo never >"$thp"
 		echo "thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$thp" 2>/dev/null)" >"$R/qemu/ram.txt"
-		qemu_case ram
+		qemu_case_retry ram
 		[ -n "$was" ] && echo "$was" >"$thp"
 		;;
 	hugetlb)
@@ -255,7 +272,7 @@ for c in $CASES; do
 		mkdir -p /dev/hugepages
 		grep -q ' /dev/hugepages ' /proc/mounts ||
 			mount -t hugetlbfs none /dev/hugepages
-		qemu_case hugetlb -mem-path /dev/hugepages
+		qemu_case_retry hugetlb -mem-path /dev/hugepages
 		echo 0 >/proc/sys/vm/nr_hugepages
 		;;
 	esac
