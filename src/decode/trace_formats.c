@@ -110,28 +110,82 @@ static int load_header(struct tep_handle *tep, const char *dir)
 	return r ? -EINVAL : 0;
 }
 
+#define EMPTY_PRINT_FMT		"print fmt: \"\"\n"
+#define FAST_PF_RET_FIELD	"\tfield:int ret;\t"
+#define FAST_PF_TEXT		"spurious %d fixed %d"
+#define FAST_PF_RET_ARG		"REC->ret == "
+
+/* "REC->ret == N" at @q: N in 0..255, else -1 */
+static long ret_value(const char *q)
+{
+	const char *d = q + strlen(FAST_PF_RET_ARG);
+	long v = 0;
+	int n = 0;
+
+	while (*d >= '0' && *d <= '9' && n < 4) {
+		v = v * 10 + (*d++ - '0');
+		n++;
+	}
+	return n && n < 4 && v <= 255 ? v : -1;
+}
+
+/*
+ * kvmmmu:fast_page_fault says whether the fast path fixed the fault only
+ * in its print fmt: "... spurious %d fixed %d", ..., REC->ret == S,
+ * REC->ret == F, RET_PF_* values that differ between kernels. Into @out,
+ * a print fmt of just that, rebuilt from the two numbers read here (and
+ * only if the format has the int field ret it names); else an empty one.
+ */
+static void fast_pf_print_fmt(const char *buf, char *out, size_t outlen)
+{
+	const char *p = strstr(buf, "print fmt:"), *eol, *q, *f;
+	long v[2] = { -1, -1 };
+	int n = 0;
+
+	snprintf(out, outlen, "%s", EMPTY_PRINT_FMT);
+	f = strstr(buf, FAST_PF_RET_FIELD);
+	if (!p || !f || f > p)
+		return;
+	eol = strchr(p, '\n');
+	if (!eol)
+		eol = p + strlen(p);
+	q = strstr(p, FAST_PF_TEXT);
+	if (!q || q > eol)
+		return;
+	for (q = strstr(p, FAST_PF_RET_ARG); q && q < eol;
+	     q = strstr(q + 1, FAST_PF_RET_ARG)) {
+		if (n == 2)
+			return;
+		v[n++] = ret_value(q);
+	}
+	if (n != 2 || v[0] < 0 || v[1] < 0 || v[0] == v[1])
+		return;
+	snprintf(out, outlen, "print fmt: \"%s\", %s%ld, %s%ld\n",
+		 FAST_PF_TEXT, FAST_PF_RET_ARG, v[0], FAST_PF_RET_ARG, v[1]);
+}
+
 /*
  * The decoder reads fields by offset and never prints events, so the
- * "print fmt:" line is replaced by an empty one before libtraceevent
- * parses the format: its print-format parser dereferences NULL when an
- * argument names a field whose line is missing, and is the largest part
- * of it a damaged recording could reach. Return the new text or NULL.
+ * "print fmt:" line is replaced by @print (an empty one, or one we built
+ * from checked numbers) before libtraceevent parses the format: its
+ * print-format parser dereferences NULL when an argument names a field
+ * whose line is missing, and is the largest part of it a damaged
+ * recording could reach. Return the new text or NULL.
  */
-static char *without_print_fmt(char *buf, ssize_t *len)
+static char *without_print_fmt(char *buf, ssize_t *len, const char *print)
 {
-	static const char empty[] = "print fmt: \"\"\n";
 	char *p = strstr(buf, "print fmt:"), *out;
-	size_t keep;
+	size_t keep, plen = strlen(print);
 
 	if (!p)
 		return buf;
 	keep = (size_t)(p - buf);
-	out = malloc(keep + sizeof(empty));
+	out = malloc(keep + plen + 1);
 	if (!out)
 		return NULL;
 	memcpy(out, buf, keep);
-	memcpy(out + keep, empty, sizeof(empty));
-	*len = (ssize_t)(keep + sizeof(empty) - 1);
+	memcpy(out + keep, print, plen + 1);
+	*len = (ssize_t)(keep + plen);
 	return out;
 }
 
@@ -166,7 +220,7 @@ static bool all_fields_parsed(struct tep_handle *tep, const char *text,
 static int load_event(struct tep_handle *tep, const char *dir,
 		      const char *sys, const char *name)
 {
-	char path[4096], *buf, *text;
+	char path[4096], print[128] = EMPTY_PRINT_FMT, *buf, *text;
 	ssize_t len;
 	int r;
 
@@ -176,7 +230,9 @@ static int load_event(struct tep_handle *tep, const char *dir,
 		return 0;
 	if (len < 0)
 		return (int)len;
-	text = without_print_fmt(buf, &len);
+	if (!strcmp(sys, "kvmmmu") && !strcmp(name, "fast_page_fault"))
+		fast_pf_print_fmt(buf, print, sizeof(print));
+	text = without_print_fmt(buf, &len, print);
 	if (text != buf)
 		free(buf);
 	if (!text)

@@ -113,6 +113,29 @@ PY
 	expect "truncated_$n" 1 'not a whole number of 4096-byte pages' -- "$G" --input "$tmp/corrupt-$n" --summary-only
 done
 
+# Whether the fast path fixed a fault comes from fast_page_fault's ret,
+# read against the RET_PF_* values of its print fmt: values no event has
+# leave no fast-path fault; a print fmt without them (or hostile ones)
+# keeps the rule without ret.
+fx=$tmp/6.1-global
+fmt=$fx/events/kvmmmu/fast_page_fault/format
+if [ -f "$fmt" ] && grep -q 'REC->ret == 5, REC->ret == 4' "$fmt"; then
+	fast() { "$G" --input "$fx" --json 2>/dev/null | grep -c '"kind":"fast"'; }
+	want=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['kvm_stats']['pf_fast'])" "$fx/faultgen.json")
+	n_real=$(fast)
+	sed -i 's/REC->ret == 5, REC->ret == 4/REC->ret == 8, REC->ret == 9/' "$fmt"
+	n_none=$(fast)
+	sed -i 's/REC->ret == 8, REC->ret == 9/REC->ret == 99999999999, REC->ret == -1/' "$fmt"
+	n_hostile=$(fast)
+	if [ "$want" -gt 0 ] && [ "$n_real" = "$want" ] && [ "$n_none" = 0 ] && [ "$n_hostile" = "$want" ]; then
+		pass fast_path_outcome_from_print_fmt
+	else
+		fail fast_path_outcome_from_print_fmt "pf_fast $want: fast faults $n_real, with values no event has $n_none, hostile $n_hostile"
+	fi
+else
+	skip fast_path_outcome_from_print_fmt "no 6.1-global fixture with its print fmt"
+fi
+
 # check names what a killed run left (an instance of a dead pid), and
 # leaves it in place: removing it is the next trace's job
 inst=/sys/kernel/tracing/instances
