@@ -12,9 +12,12 @@
  *   written before, reads the HPET's counter (MMIO that QEMU emulates),
  *   and says "@@NESTED-WROTE N mb=MB@@"; "bye" halts it.
  * The second vCPU, started with INIT and SIPI through a real-mode
- * trampoline at 0x8000, writes the second half of each round's memory
- * (it polls for work: no IPI needed). If it does not come up, the first
- * vCPU writes it all.
+ * trampoline at 0x8000, writes the second half of each round's memory.
+ * Between rounds it halts with interrupts off, and each round starts it
+ * again with INIT and SIPI: no interrupt is ever needed, and it takes no
+ * CPU from the test host while it waits (a spinning vCPU starved the
+ * tracer's reader there). If it does not come up, the first vCPU writes
+ * it all.
  * Both run in 32-bit protected mode with flat segments (a GDT of our
  * own) and paging off, so every page written is a new GPA: one
  * second-level fault per 4 KiB page (or per 2 MiB if KVM maps huge).
@@ -88,6 +91,9 @@ write_round:
 	movl	%eax, ap_base
 	movl	%ecx, ap_dwords
 	lock incl ap_go
+	pushl	%ecx
+	call	wake_ap
+	popl	%ecx
 3:	movl	$0x6b766d6d, %eax	/* "mmvk" */
 	cld
 	rep stosl
@@ -114,17 +120,22 @@ write_round:
 1:	movl	$msg_full, %esi
 	jmp	puts
 
-/* start_ap: INIT, SIPI, SIPI to the other vCPUs; wait for one to run */
+/* wake_ap: INIT, SIPI, SIPI to the other vCPUs (start them at ap_tramp) */
+wake_ap:
+	movl	$0, LAPIC_ICR_HI
+	movl	$ICR_INIT_OTHERS, LAPIC_ICR_LO
+	movl	$ICR_SIPI_OTHERS, LAPIC_ICR_LO
+	movl	$ICR_SIPI_OTHERS, LAPIC_ICR_LO
+	ret
+
+/* start_ap: the trampoline in place, wake the AP, wait for it to run */
 start_ap:
 	movl	$ap_tramp, %esi
 	movl	$TRAMPOLINE, %edi
 	movl	$ap_tramp_end - ap_tramp, %ecx
 	cld
 	rep movsb
-	movl	$0, LAPIC_ICR_HI
-	movl	$ICR_INIT_OTHERS, LAPIC_ICR_LO
-	movl	$ICR_SIPI_OTHERS, LAPIC_ICR_LO
-	movl	$ICR_SIPI_OTHERS, LAPIC_ICR_LO
+	call	wake_ap
 	movl	$AP_WAIT, %ecx
 1:	cmpl	$0, ap_alive
 	jne	2f
@@ -132,26 +143,32 @@ start_ap:
 	loop	1b
 2:	ret
 
-/* the AP in 32-bit mode: write each round's second half when told */
+/*
+ * the AP in 32-bit mode, after each INIT and SIPI: write the round's
+ * second half if one is waiting, then halt (interrupts off: only the
+ * next INIT and SIPI start it again)
+ */
 ap_main:
 	movw	$0x10, %ax
 	movw	%ax, %ds
 	movw	%ax, %es
 	movw	%ax, %ss
 	movl	$ap_stack_top, %esp
+	cmpl	$0, ap_alive
+	jne	1f
 	lock incl ap_alive
 1:	movl	ap_go, %eax
 	cmpl	ap_done, %eax
-	jne	2f
-	pause
-	jmp	1b
-2:	movl	ap_base, %edi
+	je	3f
+	movl	ap_base, %edi
 	movl	ap_dwords, %ecx
 	movl	$0x6b766d6d, %eax
 	cld
 	rep stosl
 	lock incl ap_done
-	jmp	1b
+3:	cli
+	hlt
+	jmp	3b
 
 /* copied to TRAMPOLINE: the AP starts here in real mode, CS = 0x800 */
 	.code16
